@@ -1,0 +1,61 @@
+// Package postgres is the store of crmbot: a pgx connection pool, the schema
+// migrations (tern for ours, River's migrator for its job tables) and the
+// queries behind every domain operation.
+//
+// Exported methods begin and commit their own transaction and map database
+// errors to *crm.Error codes: no rows becomes crm.ENotFound, a unique
+// violation crm.EConflict.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is the store. It is safe for concurrent use.
+type DB struct {
+	Pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// Option configures a DB.
+type Option func(*DB)
+
+// WithClock replaces time.Now, for tests and the demo's time travel.
+func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
+
+// New wraps an open pool.
+func New(pool *pgxpool.Pool, opts ...Option) *DB {
+	db := &DB{Pool: pool, now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
+	return db
+}
+
+// Open connects to url and checks the connection.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	cfg.HealthCheckPeriod = 5 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	return pool, nil
+}
+
+// Now is the store's clock.
+func (db *DB) Now() time.Time { return db.now() }
