@@ -1,0 +1,88 @@
+package crm
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Customer is a person or company the sales team works with.
+type Customer struct {
+	ID                int64
+	Name              string
+	Phones            []string // E.164, the primary first
+	Company           string
+	JobTitle          string
+	Industry          string
+	City              string
+	Source            string
+	OwnerID           int64 // 0: the unassigned pool
+	OwnerTeamID       int64 // the owner's team, filled by the store for access checks
+	OwnerName         string
+	StageID           int64
+	Tags              []string
+	PersonalityType   string // one of the 16 types, e.g. "ENTJ"; optional
+	RelationshipLevel int    // 1 basic … 5 partnership; 0 unset
+	Notes             string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	LastContactAt     time.Time // zero: never
+	DeletedAt         time.Time // zero: not deleted
+}
+
+// Field limits keep cards readable within Telegram's message size.
+const (
+	MaxNameLen    = 200
+	MaxFieldLen   = 200
+	MaxTags       = 30
+	MaxTagLen     = 40
+	MaxNoteLen    = 20000
+	MaxReasonLen  = 500
+	MaxCustomerPh = 5
+)
+
+// Validate checks a customer before it is stored.
+func (c *Customer) Validate() error {
+	c.Name = strings.TrimSpace(c.Name)
+	switch {
+	case c.Name == "":
+		return Errorf(EInvalid, "name is empty")
+	case utf8.RuneCountInString(c.Name) > MaxNameLen:
+		return Errorf(EInvalid, "name is too long")
+	case len(c.Phones) > MaxCustomerPh:
+		return Errorf(EInvalid, "too many phones")
+	case len(c.Tags) > MaxTags:
+		return Errorf(EInvalid, "too many tags")
+	case c.RelationshipLevel < 0 || c.RelationshipLevel > 5:
+		return Errorf(EInvalid, "relationship level %d", c.RelationshipLevel)
+	case c.PersonalityType != "" && !validPersonality(c.PersonalityType):
+		return Errorf(EInvalid, "personality type %q", c.PersonalityType)
+	}
+	for _, f := range []string{c.Company, c.JobTitle, c.Industry, c.City, c.Source} {
+		if utf8.RuneCountInString(f) > MaxFieldLen {
+			return Errorf(EInvalid, "field is too long")
+		}
+	}
+	for _, t := range c.Tags {
+		if t == "" || utf8.RuneCountInString(t) > MaxTagLen {
+			return Errorf(EInvalid, "tag %q", t)
+		}
+	}
+	return nil
+}
+
+func validPersonality(p string) bool {
+	if len(p) != 4 {
+		return false
+	}
+	pairs := [4]string{"EI", "SN", "TF", "JP"}
+	for i := range 4 {
+		if !strings.ContainsRune(pairs[i], rune(p[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// Deleted reports whether the customer was soft-deleted.
+func (c Customer) Deleted() bool { return !c.DeletedAt.IsZero() }
