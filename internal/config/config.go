@@ -61,7 +61,7 @@ const (
 
 type spec struct {
 	env, flag, def, usage string
-	dst               func(*Config) *string
+	dst                   func(*Config) *string
 }
 
 var specs = map[Field][]spec{
