@@ -72,13 +72,13 @@ func encodeHours(w crm.WorkHours) ([]byte, error) {
 // active or not. crm.ENotFound if there is none.
 func (db *DB) StaffByTelegramID(ctx context.Context, tgID int64) (s crm.Staff, err error) {
 	defer wrap(&err, "staff by telegram id")
-	return scanStaff(db.Pool.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff s WHERE s.telegram_user_id = $1`, tgID))
+	return scanStaff(db.q(ctx).QueryRow(ctx, `SELECT `+staffColumns+` FROM staff s WHERE s.telegram_user_id = $1`, tgID))
 }
 
 // StaffByID returns a staff member by id. crm.ENotFound if there is none.
 func (db *DB) StaffByID(ctx context.Context, id int64) (s crm.Staff, err error) {
 	defer wrap(&err, "staff by id")
-	return scanStaff(db.Pool.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff s WHERE s.id = $1`, id))
+	return scanStaff(db.q(ctx).QueryRow(ctx, `SELECT `+staffColumns+` FROM staff s WHERE s.id = $1`, id))
 }
 
 // NewInviteToken returns a fresh random invite token (a /start payload of at
@@ -113,11 +113,15 @@ func (db *DB) CreateInvite(ctx context.Context, r InviteRequest) (token string, 
 	if r.TTL <= 0 {
 		r.TTL = 7 * 24 * time.Hour
 	}
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer tx.Rollback(ctx)
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		token, err = createInvite(ctx, db.q(ctx), r, db.now())
+		return err
+	})
+	return token, err
+}
+
+func createInvite(ctx context.Context, tx Querier, r InviteRequest, now time.Time) (string, error) {
+	var err error
 	teamID := r.TeamID
 	if r.TeamName != "" {
 		if teamID, err = ensureTeam(ctx, tx, r.TeamName); err != nil {
@@ -125,7 +129,6 @@ func (db *DB) CreateInvite(ctx context.Context, r InviteRequest) (token string, 
 		}
 	}
 	token, hash := NewInviteToken()
-	now := db.now()
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO invites (token_hash, role, team_id, created_by, created_at, expires_at)
 		VALUES ($1, $2, nullif($3, 0::bigint), nullif($4, 0::bigint), $5, $6) RETURNING id`,
@@ -133,17 +136,14 @@ func (db *DB) CreateInvite(ctx context.Context, r InviteRequest) (token string, 
 	if err != nil {
 		return "", err
 	}
-	if err := audit(ctx, tx, r.CreatedBy, "invite.create", "invite", id, map[string]any{"role": r.Role, "team_id": teamID}); err != nil {
-		return "", err
-	}
-	return token, tx.Commit(ctx)
+	return token, audit(ctx, tx, r.CreatedBy, "invite.create", "invite", id, map[string]any{"role": r.Role, "team_id": teamID})
 }
 
 // RevokeInvite makes an unused invite unusable. crm.ENotFound if no open
 // invite has that token.
 func (db *DB) RevokeInvite(ctx context.Context, token string, by int64) (err error) {
 	defer wrap(&err, "revoke invite")
-	tag, err := db.Pool.Exec(ctx, `UPDATE invites SET revoked_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL`, hashToken(token), db.now())
+	tag, err := db.q(ctx).Exec(ctx, `UPDATE invites SET revoked_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL`, hashToken(token), db.now())
 	if err == nil && tag.RowsAffected() == 0 {
 		return crm.Errorf(crm.ENotFound, "no open invite")
 	}
@@ -177,11 +177,14 @@ func (u TelegramUser) DisplayName() string {
 // staff member is reactivated with the invite's role.
 func (db *DB) RedeemInvite(ctx context.Context, token string, u TelegramUser, locale string) (s crm.Staff, err error) {
 	defer wrap(&err, "redeem invite")
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		return s, err
-	}
-	defer tx.Rollback(ctx)
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		s, err = redeemInvite(ctx, db.q(ctx), token, u, locale, db.now())
+		return err
+	})
+	return s, err
+}
+
+func redeemInvite(ctx context.Context, tx Querier, token string, u TelegramUser, locale string, now time.Time) (s crm.Staff, err error) {
 	var id int64
 	var role string
 	var teamID *int64
@@ -189,7 +192,6 @@ func (db *DB) RedeemInvite(ctx context.Context, token string, u TelegramUser, lo
 	var expires time.Time
 	err = tx.QueryRow(ctx, `SELECT id, role, team_id, used_at, revoked_at, expires_at FROM invites WHERE token_hash = $1 FOR UPDATE`,
 		hashToken(token)).Scan(&id, &role, &teamID, &used, &revoked, &expires)
-	now := db.now()
 	if err == pgx.ErrNoRows || (err == nil && (used != nil || revoked != nil || !now.Before(expires))) {
 		return s, crm.Errorf(crm.EInviteInvalid, "invite unusable")
 	}
@@ -217,13 +219,10 @@ func (db *DB) RedeemInvite(ctx context.Context, token string, u TelegramUser, lo
 	if err := audit(ctx, tx, staffID, "invite.redeem", "staff", staffID, map[string]any{"invite_id": id, "role": role}); err != nil {
 		return s, err
 	}
-	if s, err = scanStaff(tx.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff s WHERE s.id = $1`, staffID)); err != nil {
-		return s, err
-	}
-	return s, tx.Commit(ctx)
+	return scanStaff(tx.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff s WHERE s.id = $1`, staffID))
 }
 
-func ensureTeam(ctx context.Context, tx pgx.Tx, name string) (int64, error) {
+func ensureTeam(ctx context.Context, tx Querier, name string) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `SELECT id FROM teams WHERE lower(name) = lower($1)`, name).Scan(&id)
 	if err == pgx.ErrNoRows {
@@ -232,7 +231,7 @@ func ensureTeam(ctx context.Context, tx pgx.Tx, name string) (int64, error) {
 	return id, err
 }
 
-func audit(ctx context.Context, tx pgx.Tx, actor int64, action, entity string, id int64, details map[string]any) error {
+func audit(ctx context.Context, tx Querier, actor int64, action, entity string, id int64, details map[string]any) error {
 	b, err := json.Marshal(details)
 	if err != nil {
 		return err
