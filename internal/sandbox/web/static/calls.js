@@ -1,0 +1,88 @@
+// calls.js: the side panel listing the Bot API calls the bot makes.
+
+import * as api from './api.js';
+
+const MAX_ROWS = 300;
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function clock(t) {
+  // time may be unix seconds, unix milliseconds or an RFC 3339 string.
+  let d;
+  if (typeof t === 'number') d = new Date(t > 1e12 ? t : t * 1000);
+  else d = new Date(t);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toTimeString().slice(0, 8);
+}
+
+/**
+ * CallsPanel polls /sandbox/calls and shows each call with its parameters.
+ * onCall(call, live) is told of every call; live is false for the calls
+ * that were already there when the page opened.
+ */
+export class CallsPanel {
+  constructor({ list, badge, onCall }) {
+    this.list = list;
+    this.badge = badge;
+    this.onCall = onCall;
+    this.since = 0;
+    this.unseen = 0;
+    this.open = false;
+    this.loaded = false;
+  }
+
+  setOpen(open) {
+    this.open = open;
+    if (open) {
+      this.unseen = 0;
+      this.badge.hidden = true;
+    }
+  }
+
+  clear() {
+    this.list.replaceChildren();
+  }
+
+  async poll() {
+    const calls = await api.calls(this.since);
+    const atBottom = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 24;
+    for (const c of calls) {
+      if (typeof c.seq === 'number' && c.seq <= this.since) continue;
+      this.since = Math.max(this.since, c.seq || 0);
+      this.list.append(this.row(c));
+      this.onCall(c, this.loaded);
+      if (this.loaded && !this.open) this.unseen++;
+    }
+    while (this.list.childElementCount > MAX_ROWS) this.list.firstElementChild.remove();
+    if (calls.length && atBottom) this.list.scrollTop = this.list.scrollHeight;
+    if (this.unseen) {
+      this.badge.hidden = false;
+      this.badge.textContent = this.unseen > 99 ? '99+' : String(this.unseen);
+    }
+    this.loaded = true;
+  }
+
+  row(c) {
+    const li = el('li', c.ok === false ? 'call failed' : 'call');
+    const details = el('details');
+    const summary = el('summary');
+    summary.append(el('time', 'call-time', clock(c.time)));
+    summary.append(el('span', 'call-method', c.method || '?'));
+    const chat = c.params && (c.params.chat_id ?? c.params.user_id);
+    if (chat !== undefined) summary.append(el('span', 'call-chat', `→ ${chat}`));
+    if (c.ok === false) {
+      summary.append(el('span', 'call-error', `${c.error_code || ''} ${c.description || ''}`.trim()));
+    }
+    details.append(summary);
+    const pre = el('pre', 'call-params', JSON.stringify(c.params ?? {}, null, 2));
+    pre.dir = 'ltr';
+    details.append(pre);
+    li.append(details);
+    return li;
+  }
+}
