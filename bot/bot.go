@@ -1,0 +1,209 @@
+// Package bot is the Telegram front end of crmbot: it turns each update into
+// domain operations and replies. Handlers run inside the update's database
+// transaction (see internal/inbox); replies and notifications they queue
+// commit with their writes, so a crash never doubles an effect.
+//
+// Routing, in order: updates from outside private chats are ignored;
+// strangers get one polite sentence (unless they open an invite link);
+// callbacks go to the action named in their data and are re-authorized
+// there; messages go to commands, then to the chat's current flow, then to
+// the main reply-keyboard actions, then to "a phone number opens its card",
+// and finally to customer search.
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/i18n"
+)
+
+// Replier queues a reply inside the update's transaction; it is sent right
+// after the commit.
+type Replier interface {
+	Reply(ctx context.Context, m delivery.Message) error
+}
+
+// Notifier schedules a notification inside the current transaction.
+type Notifier interface {
+	Schedule(ctx context.Context, n delivery.Notification) error
+}
+
+// Deps is everything the bot needs.
+type Deps struct {
+	Store         Store
+	Out           Replier
+	Notify        Notifier
+	I18n          *i18n.Bundle
+	Now           func() time.Time
+	BotUsername   string
+	DefaultLocale string
+	PhoneRegion   string // region for phone numbers without a country code
+	OrgLocation   *time.Location
+	Log           *slog.Logger
+}
+
+// Bot handles updates. Create it with New.
+type Bot struct {
+	d        Deps
+	commands map[string]handlerFunc
+	actions  map[string]actionFunc
+	flows    map[string]flowFunc
+	mainKeys []mainKey
+}
+
+type (
+	handlerFunc func(r *req) error
+	actionFunc  func(r *req, args []string) error
+	flowFunc    func(r *req, st *State) error
+)
+
+// mainKey is one button of the persistent reply keyboard: its message ID
+// (its label in every locale) and what it does.
+type mainKey struct {
+	id  string
+	run handlerFunc
+}
+
+// New returns a Bot with every route registered.
+func New(d Deps) *Bot {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.OrgLocation == nil {
+		d.OrgLocation = time.UTC
+	}
+	b := &Bot{d: d, commands: map[string]handlerFunc{}, actions: map[string]actionFunc{}, flows: map[string]flowFunc{}}
+	b.routes()
+	return b
+}
+
+// routes registers every feature's commands, actions and flows. Each
+// feature lives in its own file with its own routesXxx method.
+func (b *Bot) routes() {
+	b.routesCore()
+	b.routesOnboarding()
+	b.routesCustomers()
+	b.routesStages()
+	b.routesTeam()
+	b.routesActivities()
+	b.routesFollowUps()
+	b.routesDates()
+	b.routesToday()
+}
+
+func (b *Bot) command(name string, h handlerFunc)    { b.commands[name] = h }
+func (b *Bot) action(code string, h actionFunc)      { b.actions[code] = h }
+func (b *Bot) flow(name string, h flowFunc)          { b.flows[name] = h }
+func (b *Bot) mainKey(labelID string, h handlerFunc) { b.mainKeys = append(b.mainKeys, mainKey{labelID, h}) }
+
+// Handle processes one update. It returns an error only for failures worth
+// retrying (the database, the network); a user's mistake is answered with a
+// localized sentence and counts as handled.
+func (b *Bot) Handle(ctx context.Context, u *models.Update) error {
+	r, ok := b.newReq(ctx, u)
+	if !ok {
+		return nil
+	}
+	err := b.dispatch(r)
+	if err == nil {
+		err = r.finish()
+	}
+	return b.userError(r, err)
+}
+
+// userError answers a domain error in the user's language and swallows it;
+// other errors go back to the dispatcher to be retried.
+func (b *Bot) userError(r *req, err error) error {
+	if err == nil {
+		return nil
+	}
+	code := crm.ErrorCode(err)
+	if code == crm.EInternal || errors.Is(err, context.Canceled) {
+		return err
+	}
+	text := r.t("error."+code, nil)
+	if r.cb != nil && !r.answered {
+		if err := r.toast(text, true); err != nil {
+			return err
+		}
+		return nil
+	}
+	if err := r.send(text, nil); err != nil {
+		return err
+	}
+	return r.finish()
+}
+
+func (b *Bot) dispatch(r *req) error {
+	if r.staff.ID == 0 || !r.staff.Active {
+		return b.stranger(r)
+	}
+	if r.cb != nil {
+		return b.callback(r)
+	}
+	if cmd, arg, ok := parseCommand(r.msg, b.d.BotUsername); ok {
+		r.arg = arg
+		if h := b.commands[cmd]; h != nil {
+			return h(r)
+		}
+		return r.send(r.t("core.unknown_command", nil), nil)
+	}
+	if st, err := r.state(); err != nil {
+		return err
+	} else if st != nil {
+		if h := b.flows[st.Flow]; h != nil {
+			return h(r, st)
+		}
+		if err := r.clearState(); err != nil {
+			return err
+		}
+	}
+	if r.msg.Text != "" {
+		for _, k := range b.mainKeys {
+			if matchesLabel(b.d.I18n, k.id, r.msg.Text) {
+				return k.run(r)
+			}
+		}
+	}
+	return b.freeInput(r)
+}
+
+// stranger answers anyone who is not active staff: invite links are
+// redeemed, everyone else hears one polite sentence and nothing more.
+func (b *Bot) stranger(r *req) error {
+	if r.msg != nil {
+		if cmd, arg, ok := parseCommand(r.msg, b.d.BotUsername); ok && cmd == "start" && arg != "" {
+			if h := b.commands["start"]; h != nil {
+				r.arg = arg
+				return h(r)
+			}
+		}
+	}
+	text := r.t("access.not_staff", nil)
+	if r.cb != nil {
+		return r.toast(text, true)
+	}
+	return r.send(text, replyKeyboardRemove())
+}
+
+func (b *Bot) callback(r *req) error {
+	code, args, err := decodeCallback(r.cb.Data)
+	if err != nil {
+		return r.toast(r.t("error.stale_button", nil), false)
+	}
+	h := b.actions[code]
+	if h == nil {
+		return r.toast(r.t("error.stale_button", nil), false)
+	}
+	return h(r, args)
+}

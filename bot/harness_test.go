@@ -1,0 +1,112 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/pgtest"
+	"github.com/telecrm/crmbot/internal/postgres"
+)
+
+// The handler-level harness: a real database and real locales, with the
+// replies collected in memory instead of sent. End-to-end tests through the
+// sandbox live in e2e_test.go.
+
+type outbox struct {
+	mu   sync.Mutex
+	msgs []delivery.Message
+}
+
+func (o *outbox) Reply(_ context.Context, m delivery.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.msgs = append(o.msgs, m)
+	return nil
+}
+
+// take returns and forgets the collected replies.
+func (o *outbox) take() []delivery.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	m := o.msgs
+	o.msgs = nil
+	return m
+}
+
+type notifier struct {
+	mu sync.Mutex
+	ns []delivery.Notification
+}
+
+func (n *notifier) Schedule(_ context.Context, x delivery.Notification) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.ns = append(n.ns, x)
+	return nil
+}
+
+type harness struct {
+	t     *testing.T
+	db    *postgres.DB
+	bot   *Bot
+	out   *outbox
+	notes *notifier
+	now   time.Time
+	seq   int64
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	h := &harness{t: t, out: &outbox{}, notes: &notifier{}, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	clock := func() time.Time { return h.now }
+	h.db = postgres.New(pgtest.DB(t), postgres.WithClock(clock))
+	bundle, err := i18n.New("fa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	teh, _ := time.LoadLocation("Asia/Tehran")
+	h.bot = New(Deps{Store: h.db, Out: h.out, Notify: h.notes, I18n: bundle, Now: clock, BotUsername: "crm_test_bot", DefaultLocale: "fa", PhoneRegion: "IR", OrgLocation: teh})
+	return h
+}
+
+// text delivers a private text message from user and returns the replies.
+func (h *harness) text(user models.User, text string) []delivery.Message {
+	h.t.Helper()
+	h.seq++
+	msg := &models.Message{ID: int(h.seq), From: &user, Chat: models.Chat{ID: user.ID, Type: models.ChatTypePrivate}, Date: int(h.now.Unix()), Text: text}
+	if len(text) > 0 && text[0] == '/' {
+		end := len(text)
+		for i, r := range text {
+			if r == ' ' {
+				end = i
+				break
+			}
+		}
+		msg.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: len([]rune(text[:end]))}}
+	}
+	return h.handle(&models.Update{ID: h.seq, Message: msg})
+}
+
+// press delivers a button press on message msgID with data.
+func (h *harness) press(user models.User, msgID int, data string) []delivery.Message {
+	h.t.Helper()
+	h.seq++
+	q := &models.CallbackQuery{ID: "cq" + id(h.seq), From: user, Data: data, Message: models.MaybeInaccessibleMessage{
+		Type: models.MaybeInaccessibleMessageTypeMessage, Message: &models.Message{ID: msgID, Chat: models.Chat{ID: user.ID, Type: models.ChatTypePrivate}}}}
+	return h.handle(&models.Update{ID: h.seq, CallbackQuery: q})
+}
+
+func (h *harness) handle(u *models.Update) []delivery.Message {
+	h.t.Helper()
+	err := h.db.InTx(context.Background(), func(ctx context.Context) error { return h.bot.Handle(ctx, u) })
+	if err != nil {
+		h.t.Fatalf("handle update %d: %v", u.ID, err)
+	}
+	return h.out.take()
+}

@@ -1,0 +1,139 @@
+package bot
+
+import (
+	"context"
+	"html"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/i18n"
+)
+
+// req is one update being handled: who sent it, in which language, and the
+// helpers to answer.
+type req struct {
+	ctx      context.Context
+	b        *Bot
+	u        *models.Update
+	chatID   int64
+	user     models.User
+	msg      *models.Message       // the message, for message updates
+	cb       *models.CallbackQuery // the callback, for button presses
+	cbMsg    *models.Message       // the message the pressed button is on
+	staff    crm.Staff             // zero when the sender is not staff
+	loc      *i18n.Localizer
+	arg      string // a command's argument
+	answered bool   // the callback query was answered
+	st       *State // loaded conversation state, if any
+	stLoaded bool
+}
+
+func (b *Bot) newReq(ctx context.Context, u *models.Update) (*req, bool) {
+	r := &req{ctx: ctx, b: b, u: u}
+	switch {
+	case u.Message != nil:
+		r.msg = u.Message
+		if u.Message.From == nil || u.Message.Chat.Type != models.ChatTypePrivate {
+			return nil, false
+		}
+		r.user, r.chatID = *u.Message.From, u.Message.Chat.ID
+	case u.CallbackQuery != nil:
+		r.cb = u.CallbackQuery
+		r.user = u.CallbackQuery.From
+		r.cbMsg = u.CallbackQuery.Message.Message
+		if r.cbMsg == nil {
+			if im := u.CallbackQuery.Message.InaccessibleMessage; im != nil {
+				r.chatID = im.Chat.ID
+			}
+		} else {
+			r.chatID = r.cbMsg.Chat.ID
+		}
+		if r.chatID == 0 {
+			r.chatID = r.user.ID
+		}
+	default:
+		return nil, false
+	}
+	s, err := b.d.Store.StaffByTelegramID(ctx, r.user.ID)
+	if err == nil {
+		r.staff = s
+	}
+	lang := b.d.I18n.Match(r.user.LanguageCode)
+	if r.staff.ID != 0 && r.staff.Locale != "" {
+		lang = r.staff.Locale
+	}
+	r.loc = b.d.I18n.For(lang)
+	return r, true
+}
+
+// lang is the language the reply is written in.
+func (r *req) lang() string { return r.loc.Lang() }
+
+// now is the bot's clock.
+func (r *req) now() time.Time { return r.b.d.Now() }
+
+// sentAt is when the user sent the message (Telegram's date), which may be
+// well before it reached us: a log queued on a phone without signal keeps
+// its real time.
+func (r *req) sentAt() time.Time {
+	if r.msg != nil && r.msg.Date > 0 {
+		return time.Unix(int64(r.msg.Date), 0)
+	}
+	return r.now()
+}
+
+// userLoc is the staff member's time zone, or the organisation's.
+func (r *req) userLoc() *time.Location {
+	if r.staff.TimeZone != "" {
+		return r.staff.Location()
+	}
+	return r.b.d.OrgLocation
+}
+
+// t translates a message ID with data.
+func (r *req) t(id string, data map[string]any) string { return r.loc.T(id, data) }
+
+// n translates a plural message ID for count.
+func (r *req) n(id string, count int, data map[string]any) string { return r.loc.N(id, count, data) }
+
+// send queues a new HTML message to the chat.
+func (r *req) send(text string, markup any) error {
+	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "sendMessage", ChatID: r.chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
+}
+
+// edit replaces the text and keyboard of the message the pressed button is
+// on; without one (a message update) it sends a new message.
+func (r *req) edit(text string, markup any) error {
+	if r.cbMsg == nil {
+		return r.send(text, markup)
+	}
+	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "editMessageText", ChatID: r.chatID, MessageID: r.cbMsg.ID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
+}
+
+// toast answers the callback query with a short notice (an alert if alert).
+func (r *req) toast(text string, alert bool) error {
+	if r.cb == nil {
+		return r.send(text, nil)
+	}
+	if r.answered {
+		return nil
+	}
+	r.answered = true
+	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", CallbackQueryID: r.cb.ID, Text: text, ShowAlert: alert})
+}
+
+// finish answers a callback query nobody answered, so the button stops
+// spinning.
+func (r *req) finish() error {
+	if r.cb != nil && !r.answered {
+		r.answered = true
+		return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", CallbackQueryID: r.cb.ID})
+	}
+	return nil
+}
+
+// esc escapes user-supplied text for HTML parse mode.
+func esc(s string) string { return html.EscapeString(s) }

@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/telecrm/crmbot/internal/crm"
+)
+
+// Store is everything the bot asks of the database. internal/postgres
+// implements it; each feature adds the few methods it needs to its own
+// small interface below, and Store composes them.
+type Store interface {
+	StaffStore
+	StateStore
+	OnboardingStore
+	CustomerStore
+	StageStore
+	TeamStore
+	ActivityStore
+	FollowUpStore
+	DateStore
+}
+
+// StaffStore finds staff members.
+type StaffStore interface {
+	// StaffByTelegramID returns crm.ENotFound for strangers.
+	StaffByTelegramID(ctx context.Context, tgID int64) (crm.Staff, error)
+	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
+}
+
+// StateStore keeps conversation state per chat.
+type StateStore interface {
+	// LoadState returns crm.ENotFound when the chat is in no flow.
+	LoadState(ctx context.Context, chatID int64) (*State, error)
+	SaveState(ctx context.Context, st State) error
+	ClearState(ctx context.Context, chatID int64) error
+}
