@@ -101,10 +101,12 @@ func (b *Bot) routes() {
 	b.routesToday()
 }
 
-func (b *Bot) command(name string, h handlerFunc)    { b.commands[name] = h }
-func (b *Bot) action(code string, h actionFunc)      { b.actions[code] = h }
-func (b *Bot) flow(name string, h flowFunc)          { b.flows[name] = h }
-func (b *Bot) mainKey(labelID string, h handlerFunc) { b.mainKeys = append(b.mainKeys, mainKey{labelID, h}) }
+func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }
+func (b *Bot) action(code string, h actionFunc)   { b.actions[code] = h }
+func (b *Bot) flow(name string, h flowFunc)       { b.flows[name] = h }
+func (b *Bot) mainKey(labelID string, h handlerFunc) {
+	b.mainKeys = append(b.mainKeys, mainKey{labelID, h})
+}
 
 // Handle processes one update. It returns an error only for failures worth
 // retrying (the database, the network); a user's mistake is answered with a
