@@ -1,11 +1,14 @@
 // chat.mjs drives the sandbox web chat page in headless Chromium, as a
 // person would: pick a persona, type Persian, read the bot's reply, tap an
-// inline button, read the edit. browser_test.go runs it against a sandbox
-// with a tiny echo bot:
+// inline button, read the edit, open the bot's reply keyboard and share the
+// contact through it. browser_test.go runs it against a sandbox with a tiny
+// echo bot:
 //
 //   node chat.mjs <page-url> <screenshot.png> <user-id>
 //
-// It exits non-zero with one line on stderr at the first thing that is wrong.
+// It writes the screenshot (desktop, with the reply keyboard open) and a
+// phone-sized one beside it (<name>-phone.png). It exits non-zero with one
+// line on stderr at the first thing that is wrong.
 // CHROMIUM overrides the browser path (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,9 @@ const SAID = 'سلام، مشتری جدید';
 const GREETING = 'سلام! یکی را انتخاب کنید';
 const CHOICE = 'گزینه ۱';
 const EDITED = 'انتخاب شما: گزینه ۱';
+const MENU = 'منو';
+const SHARE = 'ارسال شماره';
+const THANKS = 'شماره شما ثبت شد';
 const STEP_MS = 8000;
 
 const browser = await chromium.launch({
@@ -96,7 +102,28 @@ try {
   step = "see the bot's calls in the side panel";
   await page.locator('.call-method', { hasText: 'editMessageText' }).first().waitFor();
 
+  step = 'ask for the menu and see the reply keyboard';
+  await input.fill(MENU);
+  await page.locator('#send').click();
+  const share = page.locator('#reply-keyboard .kb-btn', { hasText: SHARE });
+  await share.waitFor();
+  expect(await share.getAttribute('dir') === 'auto', 'reply keyboard buttons should have dir=auto');
   await page.screenshot({ path: shotPath });
+
+  step = 'share the contact from the reply keyboard; the bot removes the keyboard';
+  await share.click();
+  await page.locator('.row.out .contact').last().waitFor();
+  const thanks = page.locator('.row.in', { hasText: THANKS }).last();
+  await thanks.waitFor();
+  const tel = await thanks.locator('a[href^="tel:"]').getAttribute('href');
+  expect(/^tel:\+\d{10,15}$/.test(tel), `the phone number should link to tel:, got ${tel}`);
+  await page.locator('#reply-keyboard').waitFor({ state: 'hidden' });
+
+  step = 'take a phone-sized screenshot';
+  await page.locator('#calls-close').click();
+  await page.setViewportSize({ width: 390, height: 780 });
+  await page.screenshot({ path: shotPath.replace(/\.png$/, '-phone.png') });
+
   expect(problems.length === 0, problems.join('; '));
   console.log(JSON.stringify({ ok: true, message_id: Number(messageId), screenshot: shotPath }));
 } catch (err) {

@@ -39,6 +39,13 @@ export async function calls(since) {
   return Array.isArray(list) ? list : (list && list.calls) || [];
 }
 
+/** Makes an ad-hoc user known to the sandbox before they write. */
+export function addUser(p) {
+  return call('POST', `/sandbox/users/${encodeURIComponent(p.user_id)}`, {
+    first_name: p.name, language_code: p.language_code,
+  });
+}
+
 /** The user types text. */
 export function sendText(p, text) {
   return call('POST', user(p.user_id, 'messages'), {

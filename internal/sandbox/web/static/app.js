@@ -21,8 +21,9 @@ const state = {
   gen: 0, // bumped on every switch; stale poll answers are dropped
   sinceSeq: 0,
   rows: new Map(), // message_id -> row element
-  markup: new Map(), // message_id -> reply_markup of bot messages
+  forceReply: new Map(), // message_id -> force_reply markup of bot messages
   toastsSeen: new Set(),
+  keyboard: '', // the reply keyboard in force, as JSON text
   keyboardHidden: false,
   blocked: new Set(), // user ids that blocked the bot from this page
   unread: new Set(), // user ids the bot wrote to while another chat was open
@@ -93,10 +94,12 @@ function select(p) {
   state.gen++;
   state.sinceSeq = 0;
   state.rows.clear();
-  state.markup.clear();
+  state.forceReply.clear();
   state.toastsSeen.clear();
+  state.keyboard = '';
   state.keyboardHidden = false;
   state.lastForceReply = -1;
+  state.typing = false;
   if (p.blocked) state.blocked.add(Number(p.user_id));
   state.unread.delete(Number(p.user_id));
   localStorage.setItem('sandbox.user', String(p.user_id));
@@ -124,7 +127,8 @@ function updateSubtitle() {
   const p = state.current;
   if (!p) return;
   const blocked = state.blocked.has(Number(p.user_id)) ? ' · bot blocked' : '';
-  $('chat-sub').textContent = `${p.role || 'test user'} · ${p.language_code || '?'} · id ${p.user_id}${blocked}`;
+  const typing = state.typing ? ' · bot is typing…' : '';
+  $('chat-sub').textContent = `${p.role || 'test user'} · ${p.language_code || '?'} · id ${p.user_id}${blocked}${typing}`;
   $('block-toggle').title = blocked ? 'Unblock the bot' : 'Block the bot';
   $('block-toggle').classList.toggle('active', Boolean(blocked));
 }
@@ -163,23 +167,36 @@ function setOffline(off, err) {
   else updateSubtitle();
 }
 
+// apply merges one poll's answer: new and edited messages, the reply
+// keyboard in force, whether the user blocked the bot, and toasts.
 function apply(t) {
   const first = state.sinceSeq === 0;
   const box = $('messages');
   const nearBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 80;
-  for (const m of t.messages || []) {
+  const messages = t.messages || [];
+  for (const m of messages) {
     state.sinceSeq = Math.max(state.sinceSeq, m.seq || 0);
     upsert(m);
   }
+  // seq is the whole sandbox's latest: nothing at or below it is left to see.
+  if (typeof t.seq === 'number') state.sinceSeq = Math.max(state.sinceSeq, t.seq);
   $('empty').hidden = state.rows.size > 0;
-  if ((t.messages || []).length) {
-    refreshReplyKeyboard();
+  if (messages.length || first) {
     if (first || nearBottom) box.scrollTop = box.scrollHeight;
   }
+  setReplyKeyboard(t.keyboard ? JSON.stringify(t.keyboard) : '');
+  if (messages.length) applyForceReply();
+  const id = Number(state.current.user_id);
+  if (typeof t.blocked === 'boolean' && t.blocked !== state.blocked.has(id)) {
+    if (t.blocked) state.blocked.add(id); else state.blocked.delete(id);
+  }
+  state.typing = t.action === 'typing' && t.action_at > Date.now() / 1000 - 5;
+  updateSubtitle();
   for (const ts of t.toasts || []) {
-    const key = `${ts.at}|${ts.text}|${ts.show_alert}`;
+    const key = ts.seq ?? `${ts.at}|${ts.text}`;
     if (state.toastsSeen.has(key)) continue;
     state.toastsSeen.add(key);
+    if (!ts.text) continue; // an answer without text shows nothing, as on Telegram
     // On opening a chat, old toasts are history, not news.
     if (first && ts.at && ts.at < Date.now() / 1000 - 5) continue;
     if (ts.show_alert) showAlert(ts.text); else toast(ts.text, true);
@@ -197,11 +214,11 @@ function upsert(m) {
   if (m.deleted) {
     if (old) old.remove();
     state.rows.delete(id);
-    state.markup.delete(id);
+    state.forceReply.delete(id);
     return;
   }
   const row = renderMessage(m, hooks);
-  if (m.from !== 'user' && m.reply_markup) state.markup.set(id, m.reply_markup);
+  if (m.from !== 'user' && m.reply_markup && m.reply_markup.force_reply) state.forceReply.set(id, m.reply_markup);
   if (old) {
     old.replaceWith(row);
   } else {
@@ -215,36 +232,41 @@ function upsert(m) {
 
 // ---- reply keyboard ----
 
-// The reply keyboard in force is set by the latest bot message that carries
-// one (keyboard or remove_keyboard); force_reply only changes the input.
-function refreshReplyKeyboard() {
-  let latest = null;
-  let latestId = -1;
-  for (const [id, rm] of state.markup) {
-    if ((rm.keyboard || rm.remove_keyboard || rm.force_reply) && id > latestId) {
-      latest = rm;
-      latestId = id;
-    }
-  }
+// setReplyKeyboard shows the reply keyboard the server says is in force
+// (the bot's last keyboard not removed since); json is '' for none.
+function setReplyKeyboard(json) {
+  if (json === state.keyboard) return;
+  state.keyboard = json;
+  state.keyboardHidden = false;
   const box = $('reply-keyboard');
   const input = $('input');
-  if (latest && latest.keyboard) {
-    renderReplyKeyboard(box, latest.keyboard, pressReplyButton);
-    box.classList.toggle('fit', latest.resize_keyboard === true);
-    box.dataset.oneTime = latest.one_time_keyboard ? 'true' : '';
-    input.placeholder = latest.input_field_placeholder || 'Message';
+  const kb = json ? JSON.parse(json) : null;
+  if (kb && Array.isArray(kb.keyboard)) {
+    renderReplyKeyboard(box, kb.keyboard, pressReplyButton);
+    box.dataset.oneTime = kb.one_time_keyboard ? 'true' : '';
+    input.placeholder = kb.input_field_placeholder || 'Message';
+    input.dir = 'auto';
+    box.hidden = false;
     $('keyboard-toggle').hidden = false;
-    box.hidden = state.keyboardHidden;
   } else {
     box.replaceChildren();
     box.hidden = true;
     $('keyboard-toggle').hidden = true;
-    input.placeholder = (latest && latest.force_reply && latest.input_field_placeholder) || 'Message';
-    if (latest && latest.force_reply && state.lastForceReply !== latestId) {
-      state.lastForceReply = latestId;
-      input.focus();
-    }
+    input.placeholder = 'Message';
   }
+}
+
+// applyForceReply focuses the input, with the bot's placeholder, when the
+// latest bot message asks for a reply.
+function applyForceReply() {
+  let latestId = -1;
+  for (const id of state.forceReply.keys()) latestId = Math.max(latestId, id);
+  const newest = Math.max(-1, ...state.rows.keys());
+  if (latestId < 0 || latestId !== newest || latestId === state.lastForceReply) return;
+  state.lastForceReply = latestId;
+  const rm = state.forceReply.get(latestId);
+  if (rm.input_field_placeholder) $('input').placeholder = rm.input_field_placeholder;
+  $('input').focus();
 }
 
 async function pressReplyButton(b) {
@@ -419,10 +441,12 @@ function wireAdhoc() {
       language_code: String(f.get('language_code')),
     };
     if (!p.user_id || !p.name) return;
-    saveAdhoc([...adhocPersonas().filter((q) => q.user_id !== p.user_id), p]);
-    state.personas = [...state.personas.filter((q) => Number(q.user_id) !== p.user_id), p];
-    e.target.reset();
-    select(p);
+    api.addUser(p).then(() => {
+      saveAdhoc([...adhocPersonas().filter((q) => q.user_id !== p.user_id), p]);
+      state.personas = [...state.personas.filter((q) => Number(q.user_id) !== p.user_id), p];
+      e.target.reset();
+      select(p);
+    }, (err) => toast(err.message, false));
   });
 }
 

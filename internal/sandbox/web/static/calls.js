@@ -20,6 +20,25 @@ function clock(t) {
   return d.toTimeString().slice(0, 8);
 }
 
+// idlePoll is a getUpdates that found nothing: the bot's long poll ticking
+// over, not worth a row.
+function idlePoll(c) {
+  return c.method === 'getUpdates' && c.ok !== false && Array.isArray(c.result) && c.result.length === 0;
+}
+
+// readable turns parameters that are JSON text (reply_markup, entities, as
+// the Bot API receives them) back into objects so they print indented.
+function readable(params) {
+  const out = {};
+  for (const [k, v] of Object.entries(params || {})) {
+    out[k] = v;
+    if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+      try { out[k] = JSON.parse(v); } catch { /* leave as text */ }
+    }
+  }
+  return out;
+}
+
 /**
  * CallsPanel polls /sandbox/calls and shows each call with its parameters.
  * onCall(call, live) is told of every call; live is false for the calls
@@ -54,6 +73,7 @@ export class CallsPanel {
     for (const c of calls) {
       if (typeof c.seq === 'number' && c.seq <= this.since) continue;
       this.since = Math.max(this.since, c.seq || 0);
+      if (idlePoll(c)) continue;
       this.list.append(this.row(c));
       this.onCall(c, this.loaded);
       if (this.loaded && !this.open) this.unseen++;
@@ -79,7 +99,9 @@ export class CallsPanel {
       summary.append(el('span', 'call-error', `${c.error_code || ''} ${c.description || ''}`.trim()));
     }
     details.append(summary);
-    const pre = el('pre', 'call-params', JSON.stringify(c.params ?? {}, null, 2));
+    const shown = { params: readable(c.params) };
+    if (c.result !== undefined) shown.result = c.result;
+    const pre = el('pre', 'call-params', JSON.stringify(shown, null, 2));
     pre.dir = 'ltr';
     details.append(pre);
     li.append(details);
