@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 )
 
 // Cluster is a throwaway PostgreSQL server built from Debian's binaries in a
@@ -260,19 +259,4 @@ func tail(s string, n int) string {
 		return "…" + s[len(s)-n:]
 	}
 	return s
-}
-
-// waitReady polls until url accepts a query or ctx ends.
-func waitReady(ctx context.Context, try func(context.Context) error) error {
-	for {
-		err := try(ctx)
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("database not ready: %w", err)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }

@@ -240,3 +240,18 @@ func audit(ctx context.Context, tx Querier, actor int64, action, entity string, 
 		actor, action, entity, id, b)
 	return err
 }
+
+// SetWorkHours replaces a staff member's working hours; nil restores the
+// locale's default.
+func (db *DB) SetWorkHours(ctx context.Context, staffID int64, w crm.WorkHours) (err error) {
+	defer wrap(&err, "set work hours")
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	b, err := encodeHours(w)
+	if err != nil {
+		return err
+	}
+	_, err = db.q(ctx).Exec(ctx, `UPDATE staff SET work_hours = $2 WHERE id = $1`, staffID, b)
+	return err
+}

@@ -59,3 +59,30 @@ func TestInviteLifecycle(t *testing.T) {
 		t.Fatalf("missing staff: got %v, want not_found", err)
 	}
 }
+
+func TestWorkHoursRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := postgres.New(pgtest.DB(t))
+	token, err := db.CreateInvite(ctx, postgres.InviteRequest{Role: crm.RoleRep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.RedeemInvite(ctx, token, postgres.TelegramUser{ID: 42, FirstName: "Omar"}, "ar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := crm.WorkHours{time.Sunday: {{Start: 9 * 60, End: 17 * 60}}, time.Thursday: {{Start: 9 * 60, End: 13 * 60}}}
+	if err := db.SetWorkHours(ctx, s.ID, w); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.StaffByID(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.WorkHours) != 2 || got.WorkHours[time.Thursday][0].End != 13*60 {
+		t.Fatalf("work hours: got %+v, want %+v", got.WorkHours, w)
+	}
+	if err := db.SetWorkHours(ctx, s.ID, crm.WorkHours{time.Monday: {{Start: 600, End: 500}}}); !crm.IsCode(err, crm.EInvalid) {
+		t.Fatalf("inverted span: got %v, want invalid_input", err)
+	}
+}
