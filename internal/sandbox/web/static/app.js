@@ -422,6 +422,10 @@ function wirePanels() {
   $('calls-clear').addEventListener('click', () => calls.clear());
   $('personas-open').addEventListener('click', () => document.body.classList.add('show-personas'));
   $('personas-close').addEventListener('click', () => document.body.classList.remove('show-personas'));
+  $('scrim').addEventListener('click', () => {
+    document.body.classList.remove('show-personas');
+    setCalls(false);
+  });
 
   const tick = async () => {
     try { await calls.poll(); } catch { /* the transcript poll reports being offline */ }

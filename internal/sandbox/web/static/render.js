@@ -39,9 +39,14 @@ export function link(url, text) {
   return a;
 }
 
-// URLs, and phone numbers that start with + or 0 (so dates and amounts are
-// left alone). The phone part is checked for its digit count afterwards.
-const AUTO = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?()])|((?<![\p{L}\p{N}+])(?:\+|[0\u0660\u06F0])[\p{Nd}][\p{Nd} \-]{5,16}[\p{Nd}](?![\p{L}\p{N}]))/gu;
+// URLs, e-mail addresses, and phone numbers that start with + or 0 (so dates
+// and amounts are left alone), as Telegram's clients find them. The phone
+// part is checked for its digit count afterwards.
+const AUTO = new RegExp([
+  /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?()])/.source,
+  /([\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})/.source,
+  /((?<![\p{L}\p{N}+])(?:\+|[0\u0660\u06F0])[\p{Nd}][\p{Nd} \-]{5,16}[\p{Nd}](?![\p{L}\p{N}]))/.source,
+].join('|'), 'giu');
 
 /** Appends text, turning bare URLs and phone numbers into links. */
 export function appendAuto(parent, text) {
@@ -50,10 +55,12 @@ export function appendAuto(parent, text) {
     let node = null;
     if (m[1]) {
       node = link(m[1], m[1]);
+    } else if (m[2]) {
+      node = link(`mailto:${m[2]}`, m[2]);
     } else {
-      const digits = asciiDigits(m[2]).replace(/\D/g, '').length;
+      const digits = asciiDigits(m[3]).replace(/\D/g, '').length;
       if (digits >= 8 && digits <= 15) {
-        node = link(telHref(m[2]), m[2]);
+        node = link(telHref(m[3]), m[3]);
         node.dir = 'ltr';
       }
     }
