@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -117,6 +118,9 @@ func parseParams(r *http.Request) (params, *apiError) {
 	switch ct {
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(maxUpload); err != nil {
+			if errors.Is(err, io.EOF) { // a multipart body without parts: no parameters
+				return p, nil
+			}
 			return p, badRequest("can't parse multipart form: %v", err)
 		}
 		for k, vs := range r.MultipartForm.Value {
