@@ -162,6 +162,9 @@ func checkPNG(t *testing.T, path string) {
 func browserPath(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("CHROMIUM=%s: %v", p, err)
+		}
 		return p
 	}
 	p, err := exec.LookPath("chromium")
@@ -176,6 +179,15 @@ func nodePath(t *testing.T) string {
 	p, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal("node not found: install Node.js 20+ and npm (`apt-get install -y nodejs npm`)")
+	}
+	out, err := exec.Command(p, "--version").Output()
+	if err != nil {
+		t.Fatalf("node --version: %v", err)
+	}
+	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
+	major, _, _ := strings.Cut(v, ".")
+	if n, err := strconv.Atoi(major); err != nil || n < 20 {
+		t.Fatalf("node %s is too old: playwright-core 1.64 needs Node.js 20 or later", v)
 	}
 	return p
 }
