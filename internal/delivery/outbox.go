@@ -1,0 +1,298 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/telecrm/crmbot/internal/postgres"
+)
+
+// OutboxStore is what the outbox needs of the store (*postgres.DB).
+type OutboxStore interface {
+	InsertOutbox(ctx context.Context, chatID, updateID int64, method string, payload []byte) (int64, error)
+	ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (postgres.OutboxRow, postgres.OutboxClaim, time.Time, error)
+	MarkOutboxSent(ctx context.Context, id, messageID int64) error
+	MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) error
+	MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) error
+	MarkOutboxFinal(ctx context.Context, id int64, status, cause string) error
+	OutboxChatsDue(ctx context.Context, limit int) ([]int64, error)
+	KnownBotMessage(ctx context.Context, chatID, messageID int64) (bool, error)
+	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
+	Unreachable(ctx context.Context, chatID int64) (bool, error)
+	Now() time.Time
+}
+
+// OutboxOptions configure an Outbox. Zero values take the defaults.
+type OutboxOptions struct {
+	// Lease is how long a claimed reply is ours before another sender
+	// treats it as abandoned (and probes the chat); default 30 s. It must
+	// exceed the longest Send.
+	Lease time.Duration
+	// SweepInterval is how often leftovers (retries, replies of a replica
+	// that died) are looked for; default 1 s.
+	SweepInterval time.Duration
+	// Backoff is the first retry delay of a failed reply, doubled per
+	// attempt up to a minute; default 1 s.
+	Backoff time.Duration
+	// MaxAttempts is how many failed attempts end a reply as failed;
+	// default 10.
+	MaxAttempts int
+	// Concurrency bounds the chats flushed at once; default 64.
+	Concurrency int
+	// Logger hears failures; default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o OutboxOptions) withDefaults() OutboxOptions {
+	if o.Lease <= 0 {
+		o.Lease = 30 * time.Second
+	}
+	if o.SweepInterval <= 0 {
+		o.SweepInterval = time.Second
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 10
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 64
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Outbox holds the replies handlers queue inside their update's
+// transaction and sends them, each chat's in order, as soon as that
+// transaction commits (AfterCommit) — or, after a crash, when the sweeper
+// (Run) finds them. A reply is marked 'sending' in its own committed
+// transaction before the Bot API call; if the process dies before the
+// answer is recorded, the next sender probes the chat (Sender.Probe) and
+// records the message it finds instead of sending it again.
+type Outbox struct {
+	store  OutboxStore
+	sender *Sender
+	opts   OutboxOptions
+	sem    chan struct{}
+
+	mu      sync.Mutex
+	dirty   map[int64]bool // chats that queued replies in a transaction not yet committed
+	running map[int64]bool // chats being flushed
+	again   map[int64]bool // chats kicked while being flushed
+	wg      sync.WaitGroup
+	ctx     context.Context // Run's context, for flushes it starts
+}
+
+// NewOutbox returns an outbox that sends through sender.
+func NewOutbox(store OutboxStore, sender *Sender, opts OutboxOptions) *Outbox {
+	opts = opts.withDefaults()
+	return &Outbox{
+		store: store, sender: sender, opts: opts,
+		sem:   make(chan struct{}, opts.Concurrency),
+		dirty: map[int64]bool{}, running: map[int64]bool{}, again: map[int64]bool{},
+	}
+}
+
+// Reply queues m in the transaction ctx carries (postgres.DB.InTx), so it
+// is sent if and only if that transaction commits. Set m.ChatID even for
+// answerCallbackQuery: a chat's replies go out in the order queued. Without
+// a transaction the reply is committed and sent at once.
+func (o *Outbox) Reply(ctx context.Context, m Message) error {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("reply: %w", err)
+	}
+	payload, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("reply: %w", err)
+	}
+	if _, err := o.store.InsertOutbox(ctx, m.ChatID, 0, m.Method, payload); err != nil {
+		return err
+	}
+	if _, inTx := postgres.TxFrom(ctx); inTx {
+		o.mu.Lock()
+		o.dirty[m.ChatID] = true
+		o.mu.Unlock()
+		return nil
+	}
+	o.Kick(m.ChatID)
+	return nil
+}
+
+// AfterCommit starts sending a chat's replies if a transaction that just
+// committed queued any. The inbox dispatcher calls it after each update.
+func (o *Outbox) AfterCommit(_ context.Context, chatID int64) {
+	o.mu.Lock()
+	d := o.dirty[chatID]
+	delete(o.dirty, chatID)
+	o.mu.Unlock()
+	if d {
+		o.Kick(chatID)
+	}
+}
+
+// Kick flushes a chat in the background (once Run has started; before
+// that, the first sweep will).
+func (o *Outbox) Kick(chatID int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ctx == nil || o.ctx.Err() != nil {
+		return
+	}
+	if o.running[chatID] {
+		o.again[chatID] = true
+		return
+	}
+	o.running[chatID] = true
+	o.wg.Add(1)
+	go o.flushLoop(o.ctx, chatID)
+}
+
+func (o *Outbox) flushLoop(ctx context.Context, chatID int64) {
+	defer o.wg.Done()
+	for {
+		select {
+		case o.sem <- struct{}{}:
+		case <-ctx.Done():
+			o.mu.Lock()
+			delete(o.running, chatID)
+			o.mu.Unlock()
+			return
+		}
+		if err := o.Flush(ctx, chatID); err != nil && ctx.Err() == nil {
+			o.opts.Logger.Warn("flush replies", "chat", chatID, "err", err)
+		}
+		<-o.sem
+		o.mu.Lock()
+		if !o.again[chatID] || ctx.Err() != nil {
+			delete(o.running, chatID)
+			delete(o.again, chatID)
+			o.mu.Unlock()
+			return
+		}
+		delete(o.again, chatID)
+		o.mu.Unlock()
+	}
+}
+
+// Run sweeps for replies left behind (retries due, replicas that died)
+// until ctx ends, then waits for the flushes under way.
+func (o *Outbox) Run(ctx context.Context) error {
+	o.mu.Lock()
+	o.ctx = ctx
+	o.mu.Unlock()
+	defer o.wg.Wait()
+	t := time.NewTicker(o.opts.SweepInterval)
+	defer t.Stop()
+	for {
+		if err := o.sweep(ctx); err != nil && ctx.Err() == nil {
+			o.opts.Logger.Warn("outbox sweep", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func (o *Outbox) sweep(ctx context.Context) error {
+	chats, err := o.store.OutboxChatsDue(ctx, 500)
+	if err != nil {
+		return err
+	}
+	for _, c := range chats {
+		o.Kick(c)
+	}
+	return nil
+}
+
+// Flush sends a chat's open replies in order until none is left or one
+// must wait (a retry time, another sender holding the chat).
+func (o *Outbox) Flush(ctx context.Context, chatID int64) error {
+	for ctx.Err() == nil {
+		row, res, _, err := o.store.ClaimOutbox(ctx, chatID, o.opts.Lease)
+		if err != nil {
+			return err
+		}
+		if res != postgres.OutboxClaimed {
+			return nil
+		}
+		if cont, err := o.deliver(ctx, row); err != nil || !cont {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// deliver sends one claimed reply and records the outcome; cont says
+// whether the chat's next reply may go now.
+func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool, err error) {
+	var m Message
+	if err := json.Unmarshal(row.Payload, &m); err != nil {
+		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", "undecodable payload: "+err.Error())
+	}
+	if counted[m.Method] {
+		if un, err := o.store.Unreachable(ctx, row.ChatID); err != nil {
+			return false, err
+		} else if un {
+			return true, o.store.MarkOutboxFinal(ctx, row.ID, "unreachable", "chat is unreachable")
+		}
+		if row.Ambiguous {
+			id, found, err := o.sender.Probe(ctx, row.ChatID, row.ProbeFloor, m.inlineMarkup(), func(ctx context.Context, id int64) (bool, error) {
+				known, err := o.store.KnownBotMessage(ctx, row.ChatID, id)
+				return !known, err
+			})
+			if err == nil && found {
+				o.opts.Logger.Info("reply found delivered after an interrupted send", "chat", row.ChatID, "message_id", id)
+				return true, o.store.MarkOutboxSent(ctx, row.ID, id)
+			}
+			if err != nil && !IsUnreachable(err) {
+				return false, o.retry(ctx, row, err, false)
+			}
+		}
+	}
+	sent, err := o.sender.Send(ctx, m)
+	switch {
+	case err == nil:
+		return true, o.store.MarkOutboxSent(context.WithoutCancel(ctx), row.ID, sent.MessageID)
+	case ctx.Err() != nil:
+		// Shutting down mid-call: the outcome is unknown; leave the row
+		// 'sending' so the next sender probes before resending.
+		return false, nil
+	case IsUnreachable(err):
+		if err := o.store.MarkUnreachable(ctx, row.ChatID, err.Error()); err != nil {
+			return false, err
+		}
+		return true, o.store.MarkOutboxFinal(ctx, row.ID, "unreachable", err.Error())
+	case IsAmbiguous(err):
+		return false, o.retry(ctx, row, err, true)
+	case IsTemporary(err):
+		return false, o.retry(ctx, row, err, false)
+	default:
+		o.opts.Logger.Error("reply refused by telegram", "chat", row.ChatID, "method", m.Method, "err", err)
+		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", err.Error())
+	}
+}
+
+func (o *Outbox) retry(ctx context.Context, row postgres.OutboxRow, cause error, ambiguous bool) error {
+	if row.Attempts >= o.opts.MaxAttempts {
+		o.opts.Logger.Error("reply given up", "chat", row.ChatID, "attempts", row.Attempts, "err", cause)
+		return o.store.MarkOutboxFinal(ctx, row.ID, "failed", cause.Error())
+	}
+	delay := min(o.opts.Backoff<<min(row.Attempts-1, 10), time.Minute)
+	if d := RetryAfter(cause); d > delay {
+		delay = d
+	}
+	next := o.store.Now().Add(delay)
+	if ambiguous {
+		return o.store.MarkOutboxAmbiguous(ctx, row.ID, cause.Error(), next)
+	}
+	return o.store.MarkOutboxRetry(ctx, row.ID, cause.Error(), next)
+}

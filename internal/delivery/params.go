@@ -1,0 +1,94 @@
+package delivery
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// counted says which methods post a new message: only those count against
+// Telegram's per-chat and global limits, and only those are unsafe to
+// repeat (a repeat shows the message twice).
+var counted = map[string]bool{
+	"sendMessage": true, "sendLocation": true, "sendVoice": true,
+}
+
+// Validate checks that a message names a method the sender knows and the
+// fields that method needs.
+func (m Message) Validate() error {
+	switch m.Method {
+	case "sendMessage", "sendLocation", "sendVoice", "sendChatAction":
+		if m.ChatID == 0 {
+			return fmt.Errorf("%s: no chat_id", m.Method)
+		}
+	case "editMessageText", "editMessageReplyMarkup", "deleteMessage":
+		if m.ChatID == 0 || m.MessageID == 0 {
+			return fmt.Errorf("%s: no chat_id or message_id", m.Method)
+		}
+	case "answerCallbackQuery":
+		if m.CallbackQueryID == "" {
+			return fmt.Errorf("answerCallbackQuery: no callback_query_id")
+		}
+	default:
+		return fmt.Errorf("unknown method %q", m.Method)
+	}
+	if (m.Method == "sendMessage" || m.Method == "editMessageText") && m.Text == "" {
+		return fmt.Errorf("%s: empty text", m.Method)
+	}
+	return nil
+}
+
+// params renders a message as the Bot API parameters of its method.
+func (m Message) params() map[string]any {
+	p := map[string]any{}
+	set := func(k string, v any, ok bool) {
+		if ok {
+			p[k] = v
+		}
+	}
+	switch m.Method {
+	case "answerCallbackQuery":
+		p["callback_query_id"] = m.CallbackQueryID
+		set("text", m.Text, m.Text != "")
+		set("show_alert", true, m.ShowAlert)
+		return p
+	}
+	p["chat_id"] = m.ChatID
+	set("message_id", m.MessageID, m.MessageID != 0)
+	switch m.Method {
+	case "sendMessage", "editMessageText":
+		p["text"] = m.Text
+		set("parse_mode", m.ParseMode, m.ParseMode != "")
+		set("link_preview_options", map[string]bool{"is_disabled": true}, m.NoPreview)
+	case "sendVoice":
+		p["voice"] = m.FileID
+		set("caption", m.Text, m.Text != "")
+		set("parse_mode", m.ParseMode, m.ParseMode != "" && m.Text != "")
+	case "sendLocation":
+		p["latitude"], p["longitude"] = m.Latitude, m.Longitude
+	case "sendChatAction":
+		p["action"] = m.Action
+	}
+	if m.Method != "deleteMessage" && m.Method != "sendChatAction" {
+		set("reply_markup", m.ReplyMarkup, m.ReplyMarkup != nil)
+	}
+	return p
+}
+
+// inlineMarkup returns the message's reply_markup when it is an inline
+// keyboard (the only kind a sent message keeps), else nil.
+func (m Message) inlineMarkup() any {
+	if m.ReplyMarkup == nil {
+		return nil
+	}
+	raw, err := json.Marshal(m.ReplyMarkup)
+	if err != nil {
+		return nil
+	}
+	var probe struct {
+		InlineKeyboard json.RawMessage `json:"inline_keyboard"`
+	}
+	if json.Unmarshal(raw, &probe) != nil || len(probe.InlineKeyboard) == 0 {
+		return nil
+	}
+	return json.RawMessage(raw)
+}

@@ -1,0 +1,383 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Caller is the Bot API as the sender uses it; *Client implements it.
+type Caller interface {
+	Call(ctx context.Context, method string, params, result any) error
+}
+
+// SenderOptions configure a Sender. Zero values take the defaults.
+type SenderOptions struct {
+	// GlobalRate is the most messages per second the bot sends, all
+	// replicas together; default 30 (Telegram's bulk limit).
+	GlobalRate float64
+	// Headroom scales GlobalRate down so that network jitter never lets 31
+	// messages land in one second at Telegram; default 0.96.
+	Headroom float64
+	// ChatInterval is the least time between two messages to one chat;
+	// default 1 s.
+	ChatInterval time.Duration
+	// Attempts is how many times Send tries a call that gets a 429 or a
+	// 5xx before it gives up and returns the error; default 4.
+	Attempts int
+	// MaxWait is the longest Send waits for a 429's retry_after before
+	// giving up (the caller reschedules instead); default 30 s.
+	MaxWait time.Duration
+	// Backoff is the first pause after a 5xx, doubled each time; default
+	// 200 ms.
+	Backoff time.Duration
+	// Logger hears 429s and retries; default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o SenderOptions) withDefaults() SenderOptions {
+	if o.GlobalRate <= 0 {
+		o.GlobalRate = 30
+	}
+	if o.Headroom <= 0 || o.Headroom > 1 {
+		o.Headroom = 0.96
+	}
+	if o.ChatInterval <= 0 {
+		o.ChatInterval = time.Second
+	}
+	if o.Attempts <= 0 {
+		o.Attempts = 4
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 30 * time.Second
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 200 * time.Millisecond
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Sender makes Bot API calls within Telegram's limits. Messages that post
+// something (sendMessage, sendLocation, sendVoice) are spaced per chat by
+// ChatInterval (in this process: each chat's sends are serialised) and
+// globally by GlobalRate: with a pool, the global slots are booked in
+// PostgreSQL (send_pacing), so every replica shares one budget; without
+// one, the budget is this process's. Any 429 pauses every call of every
+// replica until its retry_after has passed; 5xx answers are retried with
+// backoff. It is safe for concurrent use.
+type Sender struct {
+	api  Caller
+	pool *pgxpool.Pool
+	opts SenderOptions
+	gap  time.Duration // between two global slots
+
+	mu     sync.Mutex
+	chats  map[int64]*chatPace
+	paused time.Time // no call before this (real time)
+	tat    time.Time // in-process global pacing when pool is nil
+	swept  time.Time
+}
+
+type chatPace struct {
+	mu    sync.Mutex
+	next  time.Time // the chat's next message may go at this time
+	users int       // goroutines holding or waiting for mu
+}
+
+// NewSender returns a sender calling api. pool may be nil for a
+// single-process budget.
+func NewSender(api Caller, pool *pgxpool.Pool, opts SenderOptions) *Sender {
+	opts = opts.withDefaults()
+	return &Sender{
+		api: api, pool: pool, opts: opts,
+		gap:   time.Duration(float64(time.Second) / (opts.GlobalRate * opts.Headroom)),
+		chats: map[int64]*chatPace{},
+	}
+}
+
+// Sent is what Telegram answered to a successful call.
+type Sent struct {
+	MessageID int64 // the new message's id, for the methods that post one
+}
+
+// Send makes the call m describes and returns Telegram's answer. Errors:
+// IsUnreachable (403: do not write to this chat again), IsAmbiguous (no
+// answer: a send may have been delivered), IsTemporary (429 or 5xx still
+// failing after Attempts, or a 429 longer than MaxWait), any other
+// *APIError is permanent. Repeating edits, deletions and callback answers
+// is harmless: "message is not modified", "message to delete not found" and
+// an expired callback query count as success.
+func (s *Sender) Send(ctx context.Context, m Message) (Sent, error) {
+	if err := m.Validate(); err != nil {
+		return Sent{}, err
+	}
+	if counted[m.Method] {
+		cp := s.chat(m.ChatID)
+		cp.mu.Lock()
+		defer s.release(m.ChatID, cp)
+		if err := sleepUntil(ctx, cp.next); err != nil {
+			return Sent{}, err
+		}
+		sent, err := s.call(ctx, m)
+		cp.next = time.Now().Add(s.opts.ChatInterval)
+		return sent, err
+	}
+	return s.call(ctx, m)
+}
+
+// call tries one message up to Attempts times, pacing each try.
+func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
+	var lastErr error
+	backoff := s.opts.Backoff
+	for attempt := 0; attempt < s.opts.Attempts; attempt++ {
+		if err := s.pace(ctx, counted[m.Method]); err != nil {
+			return Sent{}, err
+		}
+		var res struct {
+			MessageID int64 `json:"message_id"`
+		}
+		var out any
+		if counted[m.Method] || m.Method == "editMessageText" || m.Method == "editMessageReplyMarkup" {
+			out = &res
+		}
+		err := s.api.Call(ctx, m.Method, m.params(), out)
+		switch {
+		case err == nil:
+			return Sent{MessageID: res.MessageID}, nil
+		case harmlessRepeat(m.Method, err):
+			return Sent{}, nil
+		case RetryAfter(err) > 0:
+			wait := RetryAfter(err)
+			s.pause(ctx, wait)
+			s.opts.Logger.Warn("telegram flood control: pausing all sends", "method", m.Method, "chat", m.ChatID, "retry_after", wait)
+			if wait > s.opts.MaxWait {
+				return Sent{}, err
+			}
+		case IsAmbiguous(err) && counted[m.Method]:
+			return Sent{}, err // the caller probes before any resend
+		case IsTemporary(err):
+			s.opts.Logger.Info("telegram call failed, retrying", "method", m.Method, "chat", m.ChatID, "err", err, "backoff", backoff)
+			if err := sleepFor(ctx, jitter(backoff)); err != nil {
+				return Sent{}, err
+			}
+			backoff *= 2
+		default:
+			return Sent{}, err
+		}
+		lastErr = err
+	}
+	return Sent{}, lastErr
+}
+
+// harmlessRepeat reports the answers that mean a repeated edit, deletion or
+// callback answer had already taken effect (or can no longer matter).
+func harmlessRepeat(method string, err error) bool {
+	switch method {
+	case "editMessageText", "editMessageReplyMarkup":
+		return descIs(err, "message is not modified")
+	case "deleteMessage":
+		return descIs(err, "message to delete not found")
+	case "answerCallbackQuery":
+		return descIs(err, "query is too old") || descIs(err, "query ID is invalid")
+	}
+	return false
+}
+
+// pace waits for the end of any 429 pause and, for counted methods, for a
+// global slot.
+func (s *Sender) pace(ctx context.Context, slot bool) error {
+	for {
+		s.mu.Lock()
+		until := s.paused
+		s.mu.Unlock()
+		if err := sleepUntil(ctx, until); err != nil {
+			return err
+		}
+		if !slot {
+			return nil
+		}
+		wait, err := s.reserve(ctx)
+		if err != nil {
+			return err
+		}
+		if err := sleepFor(ctx, wait); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		again := s.paused.After(time.Now())
+		s.mu.Unlock()
+		if !again { // a 429 that came while we slept voids the slot
+			return nil
+		}
+	}
+}
+
+// reserve books the next global slot and returns how long to wait for it.
+func (s *Sender) reserve(ctx context.Context) (time.Duration, error) {
+	if s.pool == nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		now := time.Now()
+		slot := maxTime(s.tat, now, s.paused)
+		s.tat = slot.Add(s.gap)
+		return slot.Sub(now), nil
+	}
+	var secs float64
+	if err := s.pool.QueryRow(ctx, `SELECT delivery_reserve($1)`, s.gap.Seconds()).Scan(&secs); err != nil {
+		return 0, fmt.Errorf("reserve a send slot: %w", err)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
+// pause stops every call of this process, and with a pool of every
+// replica, for d from now.
+func (s *Sender) pause(ctx context.Context, d time.Duration) {
+	s.mu.Lock()
+	if until := time.Now().Add(d); until.After(s.paused) {
+		s.paused = until
+	}
+	s.mu.Unlock()
+	if s.pool != nil {
+		if _, err := s.pool.Exec(ctx, `SELECT delivery_pause($1)`, d.Seconds()); err != nil {
+			s.opts.Logger.Warn("record the send pause", "err", err)
+		}
+	}
+}
+
+// PausedUntil is when the current 429 pause of this process ends (zero or
+// past when none).
+func (s *Sender) PausedUntil() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.paused
+}
+
+func (s *Sender) chat(id int64) *chatPace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp := s.chats[id]
+	if cp == nil {
+		cp = &chatPace{}
+		s.chats[id] = cp
+	}
+	cp.users++
+	return cp
+}
+
+// release unlocks a chat and forgets idle chats whose spacing has passed.
+func (s *Sender) release(id int64, cp *chatPace) {
+	cp.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp.users--
+	now := time.Now()
+	if now.Sub(s.swept) < time.Minute {
+		return
+	}
+	s.swept = now
+	for k, c := range s.chats {
+		if c.users == 0 && now.After(c.next) {
+			delete(s.chats, k)
+		}
+	}
+}
+
+// Probe looks for a message the bot may have posted to a private chat
+// without learning its id (the process died during the call, or the
+// connection dropped): private-chat message ids are sequential, so it
+// edits the reply markup of the ids after floor to the markup the message
+// was sent with. "message is not modified" on an id that isCandidate
+// accepts (a bot message not otherwise recorded) means it was delivered;
+// "message to edit not found" past the newest message means it was not.
+// Users' messages ("message can't be edited") are skipped. markup is the
+// message's inline keyboard, or nil.
+func (s *Sender) Probe(ctx context.Context, chatID, floor int64, markup any, isCandidate func(ctx context.Context, id int64) (bool, error)) (id int64, found bool, err error) {
+	const maxProbes, maxMissing = 50, 3
+	missing := 0
+	for id := floor + 1; id <= floor+maxProbes; id++ {
+		p := map[string]any{"chat_id": chatID, "message_id": id}
+		if markup != nil {
+			p["reply_markup"] = markup
+		}
+		if err := s.pace(ctx, false); err != nil {
+			return 0, false, err
+		}
+		err := s.api.Call(ctx, "editMessageReplyMarkup", p, nil)
+		switch {
+		case descIs(err, "message to edit not found"):
+			missing++
+			if missing >= maxMissing {
+				return 0, false, nil
+			}
+			continue
+		case descIs(err, "message can't be edited"):
+			missing = 0
+			continue
+		case err == nil:
+			// The markup differed, so this bot message is not the one we
+			// look for (ours has exactly this markup). It cannot happen
+			// while a chat has at most one unrecorded send.
+			missing = 0
+			s.opts.Logger.Warn("probe edited another bot message", "chat", chatID, "message_id", id)
+			continue
+		case descIs(err, "message is not modified"):
+			missing = 0
+			ok, cerr := isCandidate(ctx, id)
+			if cerr != nil {
+				return 0, false, cerr
+			}
+			if ok {
+				return id, true, nil
+			}
+			continue
+		case RetryAfter(err) > 0:
+			s.pause(ctx, RetryAfter(err))
+			id-- // try the same id again
+			continue
+		default:
+			return 0, false, fmt.Errorf("probe chat %d message %d: %w", chatID, id, err)
+		}
+	}
+	return 0, false, errors.New("probe: no end of the chat found")
+}
+
+func maxTime(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
+}
+
+func jitter(d time.Duration) time.Duration {
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleepUntil(ctx context.Context, t time.Time) error {
+	return sleepFor(ctx, time.Until(t))
+}
+
+func sleepFor(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

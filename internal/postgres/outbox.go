@@ -1,0 +1,269 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// OutboxRow is one queued reply.
+type OutboxRow struct {
+	ID        int64
+	ChatID    int64
+	UpdateID  int64
+	Method    string
+	Payload   []byte
+	Attempts  int  // attempts including the current one
+	Ambiguous bool // a previous attempt may have reached Telegram
+	// ProbeFloor is the highest message id known in the chat before the
+	// first attempt began: an unrecorded message of ours is above it.
+	ProbeFloor int64
+}
+
+// InsertOutbox queues a reply in the context's transaction (or on its own)
+// and returns its id.
+func (db *DB) InsertOutbox(ctx context.Context, chatID, updateID int64, method string, payload []byte) (id int64, err error) {
+	defer wrap(&err, "queue reply")
+	err = db.q(ctx).QueryRow(ctx, `
+		INSERT INTO outbox (chat_id, update_id, method, payload, created_at, next_attempt_at)
+		VALUES ($1, nullif($2, 0), $3, $4, $5, $5) RETURNING id`,
+		chatID, updateID, method, payload, db.now()).Scan(&id)
+	return id, err
+}
+
+// OutboxClaim says what ClaimOutbox found.
+type OutboxClaim int
+
+// The outcomes of ClaimOutbox.
+const (
+	OutboxEmpty   OutboxClaim = iota // nothing open in the chat
+	OutboxBusy                       // another sender holds the chat's head row
+	OutboxLater                      // the head row waits for a retry time
+	OutboxClaimed                    // the head row is ours until the lease ends
+)
+
+// ClaimOutbox takes the oldest open reply of a chat for sending: it marks
+// it 'sending' with a lease and commits, so that a crash during the Bot API
+// call leaves it visibly ambiguous. A row found 'sending' with its lease run
+// out is returned with Ambiguous set. When the head row is not claimable,
+// next tells when to look again (zero if unknown).
+func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (row OutboxRow, res OutboxClaim, next time.Time, err error) {
+	defer wrap(&err, "claim reply")
+	now := db.now()
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		q := db.q(ctx)
+		var status string
+		var nextAt time.Time
+		var leaseUntil *time.Time
+		var upd, floor *int64
+		err := q.QueryRow(ctx, `
+			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor
+			  FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')
+			 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, chatID).
+			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Either nothing is open or the head is locked by another claimer.
+			var open bool
+			if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending'))`, chatID).Scan(&open); err != nil {
+				return err
+			}
+			res = OutboxEmpty
+			if open {
+				res = OutboxBusy
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if upd != nil {
+			row.UpdateID = *upd
+		}
+		switch {
+		case status == "sending" && leaseUntil != nil && leaseUntil.After(now):
+			res, next = OutboxBusy, *leaseUntil
+			return nil
+		case status == "pending" && nextAt.After(now):
+			res, next = OutboxLater, nextAt
+			return nil
+		}
+		row.Ambiguous = status == "sending"
+		row.Attempts++
+		res = OutboxClaimed
+		if row.Ambiguous && floor != nil {
+			row.ProbeFloor = *floor
+			_, err = q.Exec(ctx, `UPDATE outbox SET attempts = $2, lease_until = $3 WHERE id = $1`,
+				row.ID, row.Attempts, now.Add(lease))
+			return err
+		}
+		return q.QueryRow(ctx, `
+			UPDATE outbox SET status = 'sending', attempts = $2, lease_until = $3, probe_floor = chat_message_floor(chat_id)
+			 WHERE id = $1 RETURNING probe_floor`, row.ID, row.Attempts, now.Add(lease)).Scan(&row.ProbeFloor)
+	})
+	return row, res, next, err
+}
+
+// MarkOutboxSent records that Telegram accepted a reply (messageID 0 for
+// methods that return no message).
+func (db *DB) MarkOutboxSent(ctx context.Context, id, messageID int64) (err error) {
+	defer wrap(&err, "mark reply sent")
+	_, err = db.q(ctx).Exec(ctx, `
+		UPDATE outbox SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL
+		 WHERE id = $1`, id, messageID, db.now())
+	return err
+}
+
+// MarkOutboxRetry puts a reply back in line after an attempt that surely
+// did not reach Telegram; it is tried again at next.
+func (db *DB) MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) (err error) {
+	defer wrap(&err, "mark reply retry")
+	_, err = db.q(ctx).Exec(ctx, `
+		UPDATE outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, last_error = $2 WHERE id = $1`,
+		id, cause, next)
+	return err
+}
+
+// MarkOutboxAmbiguous keeps a reply 'sending' after an attempt whose outcome
+// is unknown (a network error): it is probed before it is tried again at
+// next.
+func (db *DB) MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) (err error) {
+	defer wrap(&err, "mark reply ambiguous")
+	_, err = db.q(ctx).Exec(ctx, `UPDATE outbox SET lease_until = $3, last_error = $2 WHERE id = $1`, id, cause, next)
+	return err
+}
+
+// MarkOutboxFinal ends a reply that will not be sent: status is 'failed' or
+// 'unreachable'.
+func (db *DB) MarkOutboxFinal(ctx context.Context, id int64, status, cause string) (err error) {
+	defer wrap(&err, "mark reply final")
+	_, err = db.q(ctx).Exec(ctx, `
+		UPDATE outbox SET status = $2, last_error = $3, lease_until = NULL, sent_at = $4 WHERE id = $1`,
+		id, status, cause, db.now())
+	return err
+}
+
+// OutboxChatsDue lists chats with a reply to send now: pending and due, or
+// 'sending' with the lease run out (a sender died).
+func (db *DB) OutboxChatsDue(ctx context.Context, limit int) (chats []int64, err error) {
+	defer wrap(&err, "chats with replies due")
+	rows, err := db.q(ctx).Query(ctx, `
+		SELECT DISTINCT chat_id FROM outbox
+		 WHERE status IN ('pending', 'sending')
+		   AND ((status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1))
+		 LIMIT $2`, db.now(), limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// ChatMessageFloor is the highest message id known in a chat: our replies
+// and notifications that Telegram confirmed, and the users' own messages.
+// A message the bot sent but could not record has a higher id.
+func (db *DB) ChatMessageFloor(ctx context.Context, chatID int64) (id int64, err error) {
+	defer wrap(&err, "chat message floor")
+	err = db.q(ctx).QueryRow(ctx, `SELECT chat_message_floor($1)`, chatID).Scan(&id)
+	return id, err
+}
+
+// KnownBotMessage reports whether a message id in a chat is recorded as one
+// of the bot's confirmed sends.
+func (db *DB) KnownBotMessage(ctx context.Context, chatID, messageID int64) (known bool, err error) {
+	defer wrap(&err, "known bot message")
+	err = db.q(ctx).QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND message_id = $2)
+		    OR EXISTS (SELECT 1 FROM sends WHERE chat_id = $1 AND telegram_message_id = $2)`,
+		chatID, messageID).Scan(&known)
+	return known, err
+}
+
+// MarkUnreachable records that the bot may no longer write to a chat.
+func (db *DB) MarkUnreachable(ctx context.Context, chatID int64, reason string) (err error) {
+	defer wrap(&err, "mark chat unreachable")
+	_, err = db.q(ctx).Exec(ctx, `
+		INSERT INTO unreachable_chats (chat_id, reason, detected_at) VALUES ($1, $2, $3)
+		ON CONFLICT (chat_id) DO UPDATE SET reason = excluded.reason, detected_at = excluded.detected_at`,
+		chatID, reason, db.now())
+	return err
+}
+
+// Unreachable reports whether a chat is marked unreachable.
+func (db *DB) Unreachable(ctx context.Context, chatID int64) (yes bool, err error) {
+	defer wrap(&err, "chat unreachable")
+	err = db.q(ctx).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM unreachable_chats WHERE chat_id = $1)`, chatID).Scan(&yes)
+	return yes, err
+}
+
+// SendRecord is the recorded outcome of a notification.
+type SendRecord struct {
+	DedupKey  string
+	ChatID    int64
+	Kind      string
+	Status    string // sending, sent, unreachable, failed, skipped
+	Attempts  int
+	MessageID int64
+	Error     string
+	// ProbeFloor is the highest message id known in the chat when the
+	// first attempt began.
+	ProbeFloor int64
+}
+
+// BeginSend records that a notification is about to be sent and returns
+// the record as it stood before: found is false for a first attempt. A
+// record already final (sent, unreachable, failed, skipped) is left alone;
+// a 'sending' one means an earlier attempt's outcome is unknown.
+func (db *DB) BeginSend(ctx context.Context, dedupKey string, chatID int64, kind string) (prev SendRecord, found bool, err error) {
+	defer wrap(&err, "begin send")
+	var msg, floor *int64
+	var errText *string
+	err = db.q(ctx).QueryRow(ctx, `SELECT status, attempts, telegram_message_id, error, probe_floor FROM sends WHERE dedup_key = $1`, dedupKey).
+		Scan(&prev.Status, &prev.Attempts, &msg, &errText, &floor)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		_, err = db.q(ctx).Exec(ctx, `
+			INSERT INTO sends (dedup_key, chat_id, kind, status, attempts, sent_at, probe_floor)
+			VALUES ($1, $2, $3, 'sending', 1, $4, chat_message_floor($2))`,
+			dedupKey, chatID, kind, db.now())
+		return prev, false, err
+	case err != nil:
+		return prev, false, err
+	}
+	prev.DedupKey, prev.ChatID, prev.Kind = dedupKey, chatID, kind
+	if msg != nil {
+		prev.MessageID = *msg
+	}
+	if errText != nil {
+		prev.Error = *errText
+	}
+	if floor != nil {
+		prev.ProbeFloor = *floor
+	}
+	if prev.Status == "sending" {
+		_, err = db.q(ctx).Exec(ctx, `UPDATE sends SET attempts = attempts + 1 WHERE dedup_key = $1`, dedupKey)
+	}
+	return prev, true, err
+}
+
+// FinishSend records a notification's outcome (status sent, unreachable,
+// failed or skipped).
+func (db *DB) FinishSend(ctx context.Context, dedupKey string, chatID int64, kind, status string, messageID int64, cause string) (err error) {
+	defer wrap(&err, "finish send")
+	_, err = db.q(ctx).Exec(ctx, `
+		INSERT INTO sends (dedup_key, chat_id, kind, status, telegram_message_id, error, sent_at)
+		VALUES ($1, $2, $3, $4, nullif($5, 0), nullif($6, ''), $7)
+		ON CONFLICT (dedup_key) DO UPDATE
+		   SET status = excluded.status, telegram_message_id = excluded.telegram_message_id,
+		       error = excluded.error, sent_at = excluded.sent_at`,
+		dedupKey, chatID, kind, status, messageID, cause, db.now())
+	return err
+}
+
+// AbandonSend forgets a 'sending' record after an attempt that surely did
+// not reach Telegram (a 429 or a 5xx answer), so the retry starts clean.
+func (db *DB) AbandonSend(ctx context.Context, dedupKey string) (err error) {
+	defer wrap(&err, "abandon send")
+	_, err = db.q(ctx).Exec(ctx, `DELETE FROM sends WHERE dedup_key = $1 AND status = 'sending'`, dedupKey)
+	return err
+}
