@@ -128,10 +128,7 @@ func startEchoBot(ctx context.Context, t *testing.T, token, serverURL string) {
 			t.Errorf("echo bot: %v", err)
 		}
 	}
-	// WithSkipGetMe: the client sends getMe as an empty multipart body,
-	// which the sandbox does not accept yet (it answers 400).
-	b, err := bot.New(token, bot.WithServerURL(serverURL), bot.WithDefaultHandler(handler),
-		bot.WithSkipGetMe())
+	b, err := bot.New(token, bot.WithServerURL(serverURL), bot.WithDefaultHandler(handler))
 	if err != nil {
 		t.Fatalf("bot.New: %v", err)
 	}
