@@ -93,8 +93,7 @@ func (s *Server) serveBotAPI(w http.ResponseWriter, r *http.Request) {
 		perr = errNotFound
 	}
 	if perr != nil {
-		_, body := writeEnvelope(w, nil, perr)
-		s.recordCall(method, p, perr, body, "")
+		s.answer(w, method, p, nil, perr, "")
 		return
 	}
 
@@ -108,8 +107,17 @@ func (s *Server) serveBotAPI(w http.ResponseWriter, r *http.Request) {
 	if aerr == nil && r.Context().Err() != nil && strings.EqualFold(method, "getUpdates") {
 		return // the poller went away; nobody reads the answer
 	}
-	_, body := writeEnvelope(w, res, aerr)
-	s.recordCall(method, p, aerr, body, "")
+	s.answer(w, method, p, res, aerr, "")
+}
+
+// answer logs a call, then writes its answer: a client that has its answer
+// also finds the call in the log.
+func (s *Server) answer(w http.ResponseWriter, method string, p params, res any, aerr *apiError, fault string) {
+	status, body := encodeEnvelope(res, aerr)
+	s.recordCall(method, p, aerr, body, fault)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // Call is one Bot API request as the call log keeps it.

@@ -162,16 +162,14 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault, me
 		s.mu.Lock()
 		s.recordThrottleLocked(Throttle{Time: s.now(), Method: method, Scope: "fault", RetryAfter: f.RetryAfter})
 		s.mu.Unlock()
-		_, body := writeEnvelope(w, nil, aerr)
-		s.recordCall(method, p, aerr, body, "429")
+		s.answer(w, method, p, nil, aerr, "429")
 	case "5xx":
 		desc := f.Description
 		if desc == "" {
 			desc = http.StatusText(f.Status)
 		}
 		aerr := &apiError{Code: f.Status, Description: desc}
-		_, body := writeEnvelope(w, nil, aerr)
-		s.recordCall(method, p, aerr, body, "5xx")
+		s.answer(w, method, p, nil, aerr, "5xx")
 	case "drop":
 		s.recordCall(method, p, &apiError{Description: "connection dropped"}, nil, "drop")
 		if hj, ok := w.(http.Hijacker); ok {

@@ -180,6 +180,8 @@ func TestEchoBotWithRealClient(t *testing.T) {
 	sb.ExpectBotMessage(t, ctx, 42, sent.Seq, TextIs("command /help@crm_sandbox_bot"))
 
 	// The bot's calls are in the log; getUpdates polls too.
+	// The transcript shows the reply a moment before the call is logged.
+	waitUntil(t, "two sendMessage calls", func() bool { return len(sb.Calls(CallFilter{Method: "sendMessage"})) == 2 })
 	calls := sb.Calls(CallFilter{Method: "sendmessage"})
 	if len(calls) != 2 || calls[0].Params["chat_id"] != "42" || !calls[0].OK || len(calls[0].Result) == 0 {
 		t.Errorf("calls = %+v", calls)
