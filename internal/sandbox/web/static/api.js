@@ -46,11 +46,14 @@ export function addUser(p) {
   });
 }
 
-/** The user types text. */
+/**
+ * The user types text. Configured personas are known to the sandbox by
+ * name already; an ad-hoc user's profile goes along with each message, in
+ * case the sandbox was reset since.
+ */
 export function sendText(p, text) {
-  return call('POST', user(p.user_id, 'messages'), {
-    text, first_name: p.name, language_code: p.language_code,
-  });
+  const profile = p.adhoc ? { first_name: p.name, language_code: p.language_code } : {};
+  return call('POST', user(p.user_id, 'messages'), { text, ...profile });
 }
 
 /** The user taps an inline button. */

@@ -206,6 +206,10 @@ function apply(t) {
 const hooks = {
   onTap: tap,
   onCommand: (text) => send(text),
+  quote: (id) => {
+    const t = state.rows.get(id)?.querySelector('.text')?.textContent;
+    return t ? (t.length > 80 ? `${t.slice(0, 80)}…` : t) : `message ${id}`;
+  },
 };
 
 function upsert(m) {
@@ -443,6 +447,7 @@ function wireAdhoc() {
       name: String(f.get('name')).trim(),
       role: 'test user',
       language_code: String(f.get('language_code')),
+      adhoc: true,
     };
     if (!p.user_id || !p.name) return;
     api.addUser(p).then(() => {

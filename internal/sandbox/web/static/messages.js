@@ -25,7 +25,8 @@ function clock(unix) {
 
 /**
  * renderMessage builds the row for one transcript entry.
- * hooks: onTap(message, button, buttonElement), onCommand(text).
+ * hooks: onTap(message, button, buttonElement), onCommand(text), and
+ * quote(messageId), the short text of a message this one replies to.
  */
 export function renderMessage(m, hooks) {
   const out = m.from === 'user';
@@ -35,6 +36,11 @@ export function renderMessage(m, hooks) {
   const bubble = el('div', 'bubble');
   bubble.dir = 'auto';
 
+  if (m.reply_to_message_id && hooks.quote) {
+    const q = el('div', 'reply-quote', hooks.quote(m.reply_to_message_id));
+    q.dir = 'auto';
+    bubble.append(q);
+  }
   const media = renderMedia(m);
   if (media) {
     bubble.append(media);
