@@ -17,13 +17,19 @@ type commandScope struct {
 	UserID int64           `json:"user_id,omitempty"`
 }
 
-var scopeTypes = []string{"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat", "chat_administrators", "chat_member"}
+func validScope(typ string) bool {
+	switch typ {
+	case "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat", "chat_administrators", "chat_member":
+		return true
+	}
+	return false
+}
 
 // commandsKey names a scope and language: "default", "chat:123|fa", ...
 func commandsKey(p params) (string, *apiError) {
 	sc := commandScope{Type: "default"}
 	if raw := p.str("scope"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &sc); err != nil || !slices.Contains(scopeTypes, sc.Type) {
+		if err := json.Unmarshal([]byte(raw), &sc); err != nil || !validScope(sc.Type) {
 			return "", badRequest("can't parse BotCommandScope JSON object")
 		}
 	}
@@ -166,12 +172,18 @@ func (s *Server) getChatMenuButton(_ context.Context, c *call) (any, *apiError) 
 	return json.RawMessage(`{"type":"commands"}`), nil
 }
 
-var chatActions = []string{"typing", "upload_photo", "record_video", "upload_video", "record_voice",
-	"upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+func validChatAction(a string) bool {
+	switch a {
+	case "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
+		"upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note":
+		return true
+	}
+	return false
+}
 
 func (s *Server) sendChatAction(_ context.Context, c *call) (any, *apiError) {
 	action := c.p.str("action")
-	if !slices.Contains(chatActions, action) {
+	if !validChatAction(action) {
 		return nil, badRequest("wrong parameter action in request")
 	}
 	s.mu.Lock()

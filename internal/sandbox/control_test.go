@@ -191,3 +191,45 @@ func TestGroupChat(t *testing.T) {
 		t.Errorf("tap in group: %v", err)
 	}
 }
+
+func TestTapLabelOneTimeKeyboardAndLastBotMessage(t *testing.T) {
+	sb := NewTest(t, fast())
+	start(t, sb, 42)
+	callJSON(t, sb, "sendMessage", map[string]any{"chat_id": 42, "text": "Phone?",
+		"reply_markup": map[string]any{"keyboard": [][]any{{"Skip", map[string]any{"text": "Share", "request_contact": true}}}, "one_time_keyboard": true}})
+	if tr := sb.Transcript(42); !strings.Contains(string(tr.Keyboard), `{"text":"Skip"}`) {
+		t.Errorf("string buttons not normalised: %s", tr.Keyboard)
+	}
+	sb.ShareContact(42, Contact{PhoneNumber: "+15550001"}, MsgOpts{})
+	if tr := sb.Transcript(42); tr.Keyboard != nil {
+		t.Errorf("one-time keyboard still shown: %s", tr.Keyboard)
+	}
+	m := mustMessage(t, callJSON(t, sb, "sendMessage", map[string]any{"chat_id": 42, "text": "Stage?",
+		"reply_markup": map[string]any{"inline_keyboard": [][]map[string]any{{{"text": "Won ✅", "callback_data": "s:won"}}}}}))
+	last, ok := sb.LastBotMessage(42)
+	if !ok || last.MessageID != m.MessageID {
+		t.Fatalf("LastBotMessage = %+v %v", last, ok)
+	}
+	if data, ok := last.CallbackData("Won ✅"); !ok || data != "s:won" {
+		t.Errorf("CallbackData = %q %v", data, ok)
+	}
+	tap, err := sb.TapLabel(42, m.MessageID, "Won ✅")
+	if err != nil || tap.CallbackQueryID == "" {
+		t.Fatalf("TapLabel: %+v %v", tap, err)
+	}
+	if _, err := sb.TapLabel(42, m.MessageID, "Lost"); err == nil {
+		t.Errorf("TapLabel on a missing label succeeded")
+	}
+	found := false
+	for _, u := range sb.Updates() {
+		if strings.Contains(string(u.Update), `"contact"`) {
+			found = true
+			if !strings.Contains(string(u.Update), `"user_id":42`) || !strings.Contains(string(u.Update), `"first_name":"Test"`) {
+				t.Errorf("own contact = %s", u.Update)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no contact update")
+	}
+}

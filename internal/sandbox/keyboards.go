@@ -25,10 +25,10 @@ type markup struct {
 
 func (m *markup) inline() bool { return m != nil && m.kind == "inline_keyboard" }
 
-var inlineActions = []string{
-	"url", "callback_data", "web_app", "login_url", "switch_inline_query",
-	"switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
-	"copy_text", "callback_game", "pay",
+// inlineActions are the fields of which an inline button needs one.
+func inlineActions() []string {
+	return []string{"url", "callback_data", "web_app", "login_url", "switch_inline_query",
+		"switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay"}
 }
 
 func errMarkupJSON() *apiError { return badRequest("can't parse reply keyboard markup JSON object") }
@@ -132,7 +132,7 @@ func parseInlineButton(v any) (inlineButton, *apiError) {
 		return inlineButton{}, badRequest("can't parse inline keyboard button: Field \"text\" must be of type String")
 	}
 	actions := 0
-	for _, a := range inlineActions {
+	for _, a := range inlineActions() {
 		if _, ok := obj[a]; ok {
 			actions++
 		}

@@ -107,9 +107,9 @@ func (s *Server) postLocked(c *chatRec, botID int64, method string, m Message, o
 			m.ReplyMarkup = raw
 			buttons = o.mk.buttons
 		case "keyboard":
-			c.keyboard = raw
+			c.keyboard, c.keyboardOneTime = raw, o.mk.oneTime
 		case "remove_keyboard":
-			c.keyboard = nil
+			c.keyboard, c.keyboardOneTime = nil, false
 		}
 	}
 	rec := s.addMessageLocked(c, m, true, raw, buttons)

@@ -75,8 +75,10 @@ type chatRec struct {
 	toasts    []Toast
 	// keyboard is the reply keyboard the chat shows, as the bot last set it.
 	keyboard json.RawMessage
-	action   string // the last sendChatAction
-	actionAt int64
+	// keyboardOneTime hides the keyboard at the user's next message.
+	keyboardOneTime bool
+	action          string // the last sendChatAction
+	actionAt        int64
 }
 
 // msgRec is one message of a transcript.

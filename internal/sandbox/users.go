@@ -104,6 +104,9 @@ func (s *Server) userMessage(userID int64, o MsgOpts, m Message) (Sent, error) {
 		m.ReplyToMessage = replyCopy(r.m)
 	}
 	c.started = true
+	if c.keyboardOneTime { // Telegram hides a one-time keyboard once used
+		c.keyboard, c.keyboardOneTime = nil, false
+	}
 	from := u.u
 	m.From = &from
 	m.Date = s.now().Unix()
@@ -214,6 +217,30 @@ func (s *Server) TapIn(chatID, userID, messageID int64, data string, forge bool)
 	s.st.queries[id] = &queryRec{id: id, chatID: chatID, created: s.now()}
 	uid := s.enqueueLocked(Update{CallbackQuery: &q}, chatID)
 	return Sent{UpdateID: uid, CallbackQueryID: id, Seq: s.st.seq}, nil
+}
+
+// TapLabel is Tap on the inline button labelled label under a message of
+// the user's private chat: the test names what the user sees, the sandbox
+// finds the callback_data.
+func (s *Server) TapLabel(userID, messageID int64, label string) (Sent, error) {
+	s.mu.Lock()
+	var data string
+	found := false
+	if c := s.st.chats[userID]; c != nil {
+		if rec := c.byID[messageID]; rec != nil {
+			for _, b := range rec.buttons {
+				if b.Text == label && b.CallbackData != "" {
+					data, found = b.CallbackData, true
+					break
+				}
+			}
+		}
+	}
+	s.mu.Unlock()
+	if !found {
+		return Sent{}, userErr(http.StatusBadRequest, "message %d in chat %d has no callback button labelled %q", messageID, userID, label)
+	}
+	return s.Tap(userID, messageID, data, false)
 }
 
 // Block is the user blocking the bot: the bot gets a my_chat_member update

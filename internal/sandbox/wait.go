@@ -148,6 +148,17 @@ func (s *Server) WaitBotMessage(ctx context.Context, chatID, afterSeq int64, mat
 	return found, nil
 }
 
+// LastBotMessage returns the chat's latest bot message that is not deleted.
+func (s *Server) LastBotMessage(chatID int64) (Entry, bool) {
+	t := s.Transcript(chatID)
+	for i := len(t.Messages) - 1; i >= 0; i-- {
+		if e := t.Messages[i]; e.From == "bot" && !e.Deleted {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
 // TB is the part of testing.TB the helpers use.
 type TB interface {
 	Helper()
