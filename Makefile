@@ -1,7 +1,7 @@
 # crmbot — run `make help` to see the targets.
 GO ?= go
 
-.PHONY: help test lint run demo sandbox bench build deps
+.PHONY: help test lint run demo sandbox bench build deps screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
@@ -16,6 +16,9 @@ lint: ## gofmt, go vet and staticcheck
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && echo "gofmt needed" && exit 1)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+screenshots: ## refresh docs/screenshots from the headless Chromium test
+	CRMBOT_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestWebChatInChromium ./internal/sandbox/
 
 build: ## build bin/crmbot
 	$(GO) build -o bin/crmbot ./cmd/crmbot

@@ -21,6 +21,7 @@ need=()
 have_pg || need+=(postgresql)
 if [ "$want_browser" = browser ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
   command -v node >/dev/null 2>&1 || need+=(nodejs)
   command -v npm >/dev/null 2>&1 || need+=(npm)
 fi

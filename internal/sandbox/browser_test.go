@@ -27,7 +27,8 @@ const browserDir = "testdata/browser"
 // TestWebChatInChromium opens the web chat page in real headless Chromium and
 // talks Persian to a small bot built on the real go-telegram/bot client: the
 // reply must render right to left with dir=auto, an inline button tap must
-// edit the reply in place. It leaves a screenshot in docs/screenshots.
+// edit the reply in place. It saves screenshots in a temporary directory, or
+// in $CRMBOT_SCREENSHOTS (make screenshots refreshes docs/screenshots).
 //
 // It needs Debian's chromium and Node.js with npm (CI installs them); without
 // them it fails, naming what to install.
@@ -52,7 +53,11 @@ func TestWebChatInChromium(t *testing.T) {
 	defer cancel()
 	startEchoBot(ctx, t, s.Token(), srv.URL)
 
-	shot, err := filepath.Abs("../../docs/screenshots/chat.png")
+	dir := t.TempDir()
+	if d := os.Getenv("CRMBOT_SCREENSHOTS"); d != "" {
+		dir = d
+	}
+	shot, err := filepath.Abs(filepath.Join(dir, "chat.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
