@@ -1,22 +1,3 @@
-// Package sandbox is a local Telegram Bot API server of our own, with the
-// user's side of the chat as a JSON control API and a Go API.
-//
-// The bot talks to it as it would to api.telegram.org: point the client at
-// the server's URL (go-telegram/bot: bot.WithServerURL). The sandbox answers
-// in Telegram's envelope with Telegram's error texts, enforces Telegram's
-// limits (text length, callback_data size, markup syntax, flood control) and
-// keeps a transcript of every chat. Tests and the demo play the users through
-// the control API under /sandbox/ or the methods of *Server (SendText, Tap,
-// ShareContact, ...), then wait for the bot's answer with WaitBotMessage.
-//
-// Routes:
-//
-//	/bot<token>/<method>, /bot<token>/test/<method>   the Bot API
-//	/file/bot<token>/<file_path>                        file downloads
-//	/sandbox/...                                        the control API (see control.go)
-//	/, /static/                                         the web chat page
-//
-// A Server holds all its state; there is no package-level mutable state.
 package sandbox
 
 import (

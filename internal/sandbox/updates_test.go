@@ -62,11 +62,21 @@ func TestGetUpdatesOffsetSemantics(t *testing.T) {
 	}
 }
 
+// waitPolling waits until a long poll is waiting in the sandbox.
+func waitPolling(t *testing.T, sb *Server) {
+	t.Helper()
+	waitUntil(t, "a long poll", func() bool {
+		sb.mu.Lock()
+		defer sb.mu.Unlock()
+		return sb.st.poll != nil
+	})
+}
+
 func TestLongPollWakesOnUpdate(t *testing.T) {
 	sb := NewTest(t, fast())
 	done := make(chan []Update, 1)
 	go func() { done <- updatesOf(t, callJSON(t, sb, "getUpdates", map[string]any{"timeout": 10})) }()
-	time.Sleep(50 * time.Millisecond) // let the poll start waiting
+	waitPolling(t, sb)
 	began := time.Now()
 	if _, err := sb.SendText(42, "wake", MsgOpts{}); err != nil {
 		t.Fatal(err)
@@ -99,7 +109,7 @@ func TestOverlappingLongPollsConflict(t *testing.T) {
 	sb := NewTest(t, fast())
 	first := make(chan apiResp, 1)
 	go func() { first <- callJSON(t, sb, "getUpdates", map[string]any{"timeout": 10}) }()
-	time.Sleep(50 * time.Millisecond)
+	waitPolling(t, sb)
 	second := make(chan apiResp, 1)
 	go func() { second <- callJSON(t, sb, "getUpdates", map[string]any{"timeout": 10}) }()
 	select {
