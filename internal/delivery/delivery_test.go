@@ -1,0 +1,339 @@
+package delivery_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/inbox"
+	"github.com/telecrm/crmbot/internal/pgtest"
+	"github.com/telecrm/crmbot/internal/postgres"
+	"github.com/telecrm/crmbot/internal/sandbox"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// env is one test's database, sandbox and sender.
+type env struct {
+	pool   *pgxpool.Pool
+	db     *postgres.DB
+	sb     *sandbox.Server
+	client *delivery.Client
+	sender *delivery.Sender
+}
+
+func newEnv(t *testing.T, limits sandbox.RateLimits, so delivery.SenderOptions) *env {
+	t.Helper()
+	pool := pgtest.DB(t)
+	sb := sandbox.NewTest(t, sandbox.Options{RateLimits: limits})
+	c := delivery.NewClient(sb.BotAPIURL(), sb.Token(), nil)
+	so.Logger = quiet()
+	return &env{pool: pool, db: postgres.New(pool), sb: sb, client: c, sender: delivery.NewSender(c, pool, so)}
+}
+
+func (e *env) start(t *testing.T, users ...int64) {
+	t.Helper()
+	for _, u := range users {
+		if _, err := e.sb.SendText(u, "/start", sandbox.MsgOpts{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// botTexts lists the texts of the bot's messages in a chat, in order.
+func botTexts(sb *sandbox.Server, chat int64) []string {
+	var out []string
+	for _, m := range sb.Transcript(chat).Messages {
+		if m.From == "bot" && !m.Deleted {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func run(t *testing.T, fn func(context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); fn(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// The whole inbound-to-outbound path in one process, with Telegram's real
+// limits on: a poller, a dispatcher whose echo handler replies through the
+// outbox inside the update's transaction, and the sender. Every message
+// gets one reply, in order per chat, and no call is answered 429.
+func TestEchoThroughInboxAndOutbox(t *testing.T) {
+	e := newEnv(t, sandbox.RateLimits{}, delivery.SenderOptions{})
+	out := delivery.NewOutbox(e.db, e.sender, delivery.OutboxOptions{SweepInterval: 50 * time.Millisecond, Logger: quiet()})
+	echo := inbox.HandlerFunc(func(ctx context.Context, u *models.Update) error {
+		if u.Message == nil {
+			return nil
+		}
+		return out.Reply(ctx, delivery.Message{Method: "sendMessage", ChatID: u.Message.Chat.ID, Text: "echo: " + u.Message.Text})
+	})
+	d := inbox.NewDispatcher(e.db, echo, e.pool, inbox.DispatcherOptions{Workers: 4, AfterCommit: out.AfterCommit, Logger: quiet()})
+	p := inbox.NewPoller(e.client, e.db, e.pool, inbox.PollerOptions{Timeout: time.Second, Logger: quiet()})
+	run(t, out.Run)
+	run(t, d.Run)
+	run(t, p.Run)
+
+	const users, per = 6, 3
+	var want []string
+	for i := 1; i <= per; i++ {
+		want = append(want, fmt.Sprintf("echo: m%d", i))
+	}
+	for i := 1; i <= per; i++ {
+		for u := int64(1); u <= users; u++ {
+			if _, err := e.sb.SendText(u, fmt.Sprintf("m%d", i), sandbox.MsgOpts{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	waitFor(t, "all replies", 20*time.Second, func() bool {
+		for u := int64(1); u <= users; u++ {
+			if len(botTexts(e.sb, u)) < per {
+				return false
+			}
+		}
+		return true
+	})
+	time.Sleep(200 * time.Millisecond) // a duplicate would show up now
+	for u := int64(1); u <= users; u++ {
+		if got := botTexts(e.sb, u); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("chat %d: bot said %q, want %q", u, got, want)
+		}
+	}
+	if th := e.sb.Throttles(); len(th) > 0 {
+		t.Errorf("the sandbox answered 429 %d times: %+v", len(th), th[0])
+	}
+}
+
+// A reply marked 'sending' by a process that died during the call is
+// resolved by probing the chat: found there, it is recorded and not sent
+// again; not found, it is sent once.
+func TestOutboxResolvesAmbiguousSends(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{})
+	e.start(t, 1, 2)
+	// Chat 1: the reply did reach Telegram before the "crash".
+	// Chat 2: the process died before the call.
+	for _, chat := range []int64{1, 2} {
+		m := delivery.Message{Method: "sendMessage", ChatID: chat, Text: "reply", ReplyMarkup: map[string]any{
+			"inline_keyboard": [][]map[string]string{{{"text": "OK", "callback_data": "ok"}}}}}
+		if err := postgres.New(e.pool).InTx(ctx, func(ctx context.Context) error {
+			return delivery.NewOutbox(e.db, e.sender, delivery.OutboxOptions{}).Reply(ctx, m)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Claim it as a sender would (marks it 'sending' with a lease)...
+		if _, res, _, err := e.db.ClaimOutbox(ctx, chat, time.Millisecond); err != nil || res != postgres.OutboxClaimed {
+			t.Fatalf("claim: %v %v", res, err)
+		}
+		if chat == 1 { // ...and the call went through, unrecorded.
+			if _, err := e.sender.Send(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	time.Sleep(5 * time.Millisecond) // the leases run out
+	out := delivery.NewOutbox(e.db, e.sender, delivery.OutboxOptions{Logger: quiet()})
+	for _, chat := range []int64{1, 2} {
+		if err := out.Flush(ctx, chat); err != nil {
+			t.Fatal(err)
+		}
+		if got := botTexts(e.sb, chat); len(got) != 1 {
+			t.Errorf("chat %d: bot messages %q, want exactly one reply", chat, got)
+		}
+		var status string
+		var msgID *int64
+		e.pool.QueryRow(ctx, `SELECT status, message_id FROM outbox WHERE chat_id = $1`, chat).Scan(&status, &msgID)
+		if status != "sent" || msgID == nil {
+			t.Errorf("chat %d: outbox row %s (message %v), want sent with its message id", chat, status, msgID)
+		}
+	}
+}
+
+// notifyEnv adds a River client (as one replica) and a notifier.
+func notifyEnv(t *testing.T, e *env, id string) (*delivery.Notifier, *river.Client[pgx.Tx]) {
+	t.Helper()
+	n := delivery.NewNotifier(e.db, e.sender, nil, quiet())
+	workers := river.NewWorkers()
+	river.AddWorker(workers, n.Worker())
+	c, err := delivery.NewRiver(e.pool, delivery.RiverOptions{Workers: workers, ID: id, Logger: quiet(), FetchPollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Attach(c)
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go delivery.Promote(ctx, e.pool, 50*time.Millisecond, nil)
+	t.Cleanup(func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		c.Stop(sctx)
+		cancel()
+	})
+	return n, c
+}
+
+func schedule(t *testing.T, db *postgres.DB, n *delivery.Notifier, no delivery.Notification) {
+	t.Helper()
+	if err := db.InTx(context.Background(), func(ctx context.Context) error { return n.Schedule(ctx, no) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sendsStatus(t *testing.T, pool *pgxpool.Pool, key string) string {
+	var s string
+	pool.QueryRow(context.Background(), `SELECT status FROM sends WHERE dedup_key = $1`, key).Scan(&s)
+	return s
+}
+
+// Two replicas work the same notifications, each scheduled twice: each
+// is sent exactly once.
+func TestNotificationsOnceAcrossReplicas(t *testing.T) {
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{ChatInterval: 10 * time.Millisecond})
+	const chats, per = 4, 5
+	for c := int64(1); c <= chats; c++ {
+		e.start(t, c)
+	}
+	n1, _ := notifyEnv(t, e, "r1")
+	n2, _ := notifyEnv(t, e, "r2")
+	now := time.Now()
+	for c := int64(1); c <= chats; c++ {
+		for i := 0; i < per; i++ {
+			key := fmt.Sprintf("test:%d:%d", c, i)
+			msg := &delivery.Message{Method: "sendMessage", ChatID: c, Text: key}
+			no := delivery.Notification{Kind: "test", ChatID: c, DedupKey: key, Due: now, Message: msg}
+			schedule(t, e.db, n1, no)
+			schedule(t, e.db, n2, no) // the same key again, from the other replica
+		}
+	}
+	waitFor(t, "all notifications", 15*time.Second, func() bool {
+		var sent int
+		e.pool.QueryRow(context.Background(), `SELECT count(*) FROM sends WHERE status = 'sent'`).Scan(&sent)
+		return sent == chats*per
+	})
+	time.Sleep(300 * time.Millisecond)
+	for c := int64(1); c <= chats; c++ {
+		if got := botTexts(e.sb, c); len(got) != per {
+			t.Errorf("chat %d got %d notifications %q, want %d", c, len(got), got, per)
+		}
+	}
+}
+
+// A user who blocked the bot is marked unreachable on the first 403, that
+// notification ends as 'unreachable' (no retry loop), and later ones to
+// the chat are not even attempted.
+func TestBlockedUserMarkedUnreachable(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{})
+	e.start(t, 5)
+	if _, err := e.sb.Block(5); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := notifyEnv(t, e, "r1")
+	seq := e.sb.Calls(sandbox.CallFilter{})
+	since := int64(0)
+	if len(seq) > 0 {
+		since = seq[len(seq)-1].Seq
+	}
+	for i := 0; i < 2; i++ {
+		key := fmt.Sprintf("blocked:%d", i)
+		schedule(t, e.db, n, delivery.Notification{Kind: "test", ChatID: 5, DedupKey: key, Due: time.Now(),
+			Message: &delivery.Message{Method: "sendMessage", ChatID: 5, Text: "hello"}})
+		waitFor(t, key+" settled", 10*time.Second, func() bool { return sendsStatus(t, e.pool, key) == "unreachable" })
+	}
+	if un, _ := e.db.Unreachable(ctx, 5); !un {
+		t.Fatal("chat 5 not marked unreachable")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if calls := e.sb.Calls(sandbox.CallFilter{Method: "sendMessage", Since: since}); len(calls) != 1 {
+		t.Fatalf("%d sendMessage calls to the blocked chat, want 1", len(calls))
+	}
+	// Writing to the bot again clears the mark.
+	if _, err := e.sb.Unblock(5); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := inbox.ParseUpdate([]byte(`{"update_id":1,"message":{"message_id":9,"chat":{"id":5},"from":{"id":5},"text":"hi"}}`))
+	if _, err := e.db.InsertUpdates(ctx, []postgres.InboxUpdate{u}); err != nil {
+		t.Fatal(err)
+	}
+	if un, _ := e.db.Unreachable(ctx, 5); un {
+		t.Fatal("chat 5 still unreachable after the user wrote")
+	}
+}
+
+// A 429 storm: every call gets 429 retry_after=1 for a while. No call is
+// made within retry_after of a 429 (beyond calls already in flight), no
+// message is retried early, and everything is delivered afterwards.
+func Test429Storm(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{ChatInterval: time.Millisecond, Attempts: 10})
+	const chats = 8
+	for c := int64(1); c <= chats; c++ {
+		e.start(t, c)
+	}
+	if _, err := e.sb.InjectFault(sandbox.Fault{Kind: "429", RetryAfter: 1, Count: 3, Methods: []string{"sendMessage"}}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for c := int64(1); c <= chats; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.sender.Send(ctx, delivery.Message{Method: "sendMessage", ChatID: c, Text: fmt.Sprint("n", c)}); err != nil {
+				t.Errorf("chat %d: %v", c, err)
+			}
+		}()
+	}
+	wg.Wait()
+	calls := e.sb.Calls(sandbox.CallFilter{Method: "sendMessage"})
+	var ok, throttled int
+	const inflight = 100 * time.Millisecond
+	for _, c := range calls {
+		if c.ErrorCode == 429 {
+			throttled++
+			for _, d := range calls {
+				if gap := d.Time.Sub(c.Time); d.Seq > c.Seq && gap > inflight && gap < time.Duration(c.RetryAfter)*time.Second {
+					t.Errorf("call %d at +%v after the 429 of call %d (retry_after %ds)", d.Seq, gap, c.Seq, c.RetryAfter)
+				}
+			}
+		} else if c.OK {
+			ok++
+		}
+	}
+	if throttled != 3 || ok != chats {
+		t.Fatalf("%d throttled, %d delivered; want 3 and %d", throttled, ok, chats)
+	}
+	for c := int64(1); c <= chats; c++ {
+		if got := botTexts(e.sb, c); len(got) != 1 {
+			t.Errorf("chat %d: %q, want one message", c, got)
+		}
+	}
+}

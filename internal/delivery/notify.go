@@ -1,0 +1,243 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/postgres"
+)
+
+// NotifyQueue is the River queue notification jobs run on.
+const NotifyQueue = "notify"
+
+// NotifyArgs is the River job of one notification. Key (the DedupKey) makes
+// it unique: scheduling the same notification twice inserts one job.
+type NotifyArgs struct {
+	N   Notification `json:"n"`
+	Key string       `json:"key" river:"unique"`
+}
+
+// Kind is the River job kind.
+func (NotifyArgs) Kind() string { return "notification" }
+
+// InsertOpts puts notifications on their queue, unique by Key while a job
+// for it is waiting, running or completed.
+func (NotifyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: NotifyQueue, MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Renderer builds a notification's message at send time, from the state of
+// then. skip drops the notification (it no longer applies: the follow-up
+// was done, the customer left); an error retries it later.
+type Renderer func(ctx context.Context, n Notification) (msg Message, skip bool, err error)
+
+// NotifyStore is what notifications need of the store (*postgres.DB).
+type NotifyStore interface {
+	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
+	BeginSend(ctx context.Context, dedupKey string, chatID int64, kind string) (postgres.SendRecord, bool, error)
+	FinishSend(ctx context.Context, dedupKey string, chatID int64, kind, status string, messageID int64, cause string) error
+	AbandonSend(ctx context.Context, dedupKey string) error
+	KnownBotMessage(ctx context.Context, chatID, messageID int64) (bool, error)
+	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
+	Unreachable(ctx context.Context, chatID int64) (bool, error)
+}
+
+// Notifier schedules notifications as River jobs and works them: quiet
+// hours, rendering, one send per DedupKey recorded in the sends table, 429
+// snoozed until retry_after, 5xx and network errors retried by River with
+// backoff, 403 marking the chat unreachable with no retry.
+type Notifier struct {
+	store  NotifyStore
+	sender *Sender
+	now    func() time.Time
+	logger *slog.Logger
+
+	mu        sync.RWMutex
+	renderers map[string]Renderer
+	client    *river.Client[pgx.Tx]
+}
+
+// NewNotifier returns a notifier sending through sender. now is the clock
+// of quiet hours (nil: time.Now); logger may be nil.
+func NewNotifier(store NotifyStore, sender *Sender, now func() time.Time, logger *slog.Logger) *Notifier {
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Notifier{store: store, sender: sender, now: now, logger: logger, renderers: map[string]Renderer{}}
+}
+
+// RegisterRenderer sets the renderer of a notification kind. Kinds
+// without one send Notification.Message as is.
+func (n *Notifier) RegisterRenderer(kind string, r Renderer) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.renderers[kind] = r
+}
+
+// Attach gives the notifier the River client it inserts jobs with (the
+// client is built after the notifier, whose worker it runs).
+func (n *Notifier) Attach(c *river.Client[pgx.Tx]) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.client = c
+}
+
+// Schedule inserts the notification's job in the transaction ctx carries,
+// to run at its Due time; it commits or rolls back with the change that
+// caused it. A second notification with the same DedupKey is ignored.
+func (n *Notifier) Schedule(ctx context.Context, no Notification) error {
+	if no.DedupKey == "" || no.ChatID == 0 || no.Kind == "" {
+		return errors.New("schedule notification: kind, chat_id and dedup_key are required")
+	}
+	n.mu.RLock()
+	c := n.client
+	_, hasRenderer := n.renderers[no.Kind]
+	n.mu.RUnlock()
+	if c == nil {
+		return errors.New("schedule notification: no river client attached")
+	}
+	if !hasRenderer && no.Message == nil {
+		return fmt.Errorf("schedule notification: no renderer for kind %q and no message", no.Kind)
+	}
+	tx, ok := postgres.TxFrom(ctx)
+	if !ok {
+		return errors.New("schedule notification: no transaction in context")
+	}
+	_, err := c.InsertTx(ctx, tx, NotifyArgs{N: no, Key: no.DedupKey}, &river.InsertOpts{ScheduledAt: no.Due})
+	if err != nil {
+		return fmt.Errorf("schedule notification %s: %w", no.DedupKey, err)
+	}
+	return nil
+}
+
+// Worker returns the River worker of notification jobs.
+func (n *Notifier) Worker() river.Worker[NotifyArgs] { return &notifyWorker{n: n} }
+
+type notifyWorker struct {
+	river.WorkerDefaults[NotifyArgs]
+	n *Notifier
+}
+
+// Timeout leaves room for a 429 wait inside Send.
+func (w *notifyWorker) Timeout(*river.Job[NotifyArgs]) time.Duration { return 90 * time.Second }
+
+func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyArgs]) error {
+	return w.n.deliver(ctx, job.Args.N)
+}
+
+// HoldUntil is when a notification may go: now, or with QuietHours for a
+// staff member, the start of their next working span.
+func (n *Notifier) HoldUntil(ctx context.Context, no Notification) (time.Time, error) {
+	now := n.now()
+	if no.Due.After(now) {
+		now = no.Due
+	}
+	if !no.QuietHours || no.StaffID == 0 {
+		return now, nil
+	}
+	s, err := n.store.StaffByID(ctx, no.StaffID)
+	if err != nil {
+		var ce *crm.Error
+		if errors.As(err, &ce) && ce.Code == crm.ENotFound {
+			return now, nil
+		}
+		return now, err
+	}
+	return s.Hours().NextWorkingTime(now, s.Location()), nil
+}
+
+func (n *Notifier) deliver(ctx context.Context, no Notification) error {
+	hold, err := n.HoldUntil(ctx, no)
+	if err != nil {
+		return err
+	}
+	if wait := hold.Sub(n.now()); wait > 0 {
+		return river.JobSnooze(wait)
+	}
+	n.mu.RLock()
+	render := n.renderers[no.Kind]
+	n.mu.RUnlock()
+	var msg Message
+	switch {
+	case render != nil:
+		m, skip, err := render(ctx, no)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", no.Kind, err)
+		}
+		if skip {
+			return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "skipped", 0, "")
+		}
+		msg = m
+	case no.Message != nil:
+		msg = *no.Message
+	default:
+		return river.JobCancel(fmt.Errorf("no renderer for kind %q", no.Kind))
+	}
+	if msg.ChatID == 0 {
+		msg.ChatID = no.ChatID
+	}
+	prev, found, err := n.store.BeginSend(ctx, no.DedupKey, no.ChatID, no.Kind)
+	if err != nil {
+		return err
+	}
+	if found && prev.Status != "sending" {
+		return nil // already sent (or final): never twice
+	}
+	if un, err := n.store.Unreachable(ctx, no.ChatID); err != nil {
+		return err
+	} else if un {
+		return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "unreachable", 0, "chat is unreachable")
+	}
+	if found && counted[msg.Method] { // an earlier attempt's outcome is unknown
+		id, ok, err := n.sender.Probe(ctx, no.ChatID, prev.ProbeFloor, msg.inlineMarkup(), func(ctx context.Context, id int64) (bool, error) {
+			known, err := n.store.KnownBotMessage(ctx, no.ChatID, id)
+			return !known, err
+		})
+		if err != nil && !IsUnreachable(err) {
+			return err
+		}
+		if ok {
+			return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "sent", id, "")
+		}
+	}
+	sent, err := n.sender.Send(ctx, msg)
+	bg := context.WithoutCancel(ctx)
+	switch {
+	case err == nil:
+		return n.store.FinishSend(bg, no.DedupKey, no.ChatID, no.Kind, "sent", sent.MessageID, "")
+	case IsUnreachable(err):
+		if err := n.store.MarkUnreachable(bg, no.ChatID, err.Error()); err != nil {
+			return err
+		}
+		return n.store.FinishSend(bg, no.DedupKey, no.ChatID, no.Kind, "unreachable", 0, err.Error())
+	case IsAmbiguous(err) || ctx.Err() != nil:
+		return err // stays 'sending': the retry probes first
+	case RetryAfter(err) > 0:
+		if aerr := n.store.AbandonSend(bg, no.DedupKey); aerr != nil {
+			return aerr
+		}
+		return river.JobSnooze(RetryAfter(err))
+	case IsTemporary(err):
+		if aerr := n.store.AbandonSend(bg, no.DedupKey); aerr != nil {
+			return aerr
+		}
+		return err
+	default:
+		n.logger.Error("notification refused by telegram", "dedup_key", no.DedupKey, "err", err)
+		if ferr := n.store.FinishSend(bg, no.DedupKey, no.ChatID, no.Kind, "failed", 0, err.Error()); ferr != nil {
+			return ferr
+		}
+		return river.JobCancel(err)
+	}
+}

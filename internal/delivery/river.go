@@ -1,0 +1,127 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+)
+
+// RiverOptions configure NewRiver. Zero values take the defaults.
+type RiverOptions struct {
+	// Workers holds every job worker (river.AddWorker), the notifier's
+	// included (Notifier.Worker).
+	Workers *river.Workers
+	// PeriodicJobs run on the elected leader only (digests, escalations,
+	// date greetings); when it dies another replica takes over.
+	PeriodicJobs []*river.PeriodicJob
+	// NotifyWorkers bounds notification jobs worked at once per replica;
+	// default 60 (most of them wait for a send slot).
+	NotifyWorkers int
+	// DefaultWorkers bounds other jobs; default 10.
+	DefaultWorkers int
+	// FetchPollInterval is how often idle queues look for work; default
+	// 200 ms.
+	FetchPollInterval time.Duration
+	// RescueAfter is when a running job whose worker died is retried;
+	// default 2 min (River's is 1 h).
+	RescueAfter time.Duration
+	// Now stubs River's clock (tests with an injected clock); nil is real
+	// time.
+	Now func() time.Time
+	// ID names this client (default River's); Logger defaults to
+	// slog.Default().
+	ID     string
+	Logger *slog.Logger
+}
+
+// NewRiver returns a River client on pool with crmbot's queues and
+// settings. Start it with Start(ctx); run Promote alongside so that
+// notifications go out within a fraction of a second of their due time
+// (River's own scheduler moves due jobs every 5 s).
+func NewRiver(pool *pgxpool.Pool, o RiverOptions) (*river.Client[pgx.Tx], error) {
+	if o.NotifyWorkers <= 0 {
+		o.NotifyWorkers = 60
+	}
+	if o.DefaultWorkers <= 0 {
+		o.DefaultWorkers = 10
+	}
+	if o.FetchPollInterval <= 0 {
+		o.FetchPollInterval = 200 * time.Millisecond
+	}
+	if o.RescueAfter <= 0 {
+		o.RescueAfter = 2 * time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	cfg := &river.Config{
+		ID: o.ID,
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: o.DefaultWorkers},
+			NotifyQueue:        {MaxWorkers: o.NotifyWorkers},
+		},
+		Workers:              o.Workers,
+		PeriodicJobs:         o.PeriodicJobs,
+		FetchCooldown:        50 * time.Millisecond,
+		FetchPollInterval:    o.FetchPollInterval,
+		RescueStuckJobsAfter: o.RescueAfter,
+		JobTimeout:           time.Minute,
+		Logger:               o.Logger,
+	}
+	if o.Now != nil {
+		cfg.Test.Time = clock(o.Now)
+	}
+	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	return c, nil
+}
+
+// clock adapts a func() time.Time to River's time generator.
+type clock func() time.Time
+
+func (c clock) Now() time.Time { return c() }
+
+func (c clock) NowOrNil() *time.Time {
+	t := c().UTC()
+	return &t
+}
+
+// Promote makes scheduled notification jobs that have come due available
+// every interval (default 250 ms) until ctx ends, as River's leader does only
+// every 5 s; now is the clock (nil: the database's). It runs safely on
+// every replica (SKIP LOCKED).
+func Promote(ctx context.Context, pool *pgxpool.Pool, interval time.Duration, now func() time.Time) error {
+	if interval <= 0 {
+		interval = 250 * time.Millisecond
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		var at *time.Time
+		if now != nil {
+			v := now()
+			at = &v
+		}
+		_, err := pool.Exec(ctx, `
+			UPDATE river_job SET state = 'available'
+			 WHERE id IN (SELECT id FROM river_job
+			               WHERE state = 'scheduled' AND queue = $1 AND scheduled_at <= coalesce($2, now())
+			               ORDER BY scheduled_at LIMIT 2000 FOR UPDATE SKIP LOCKED)`, NotifyQueue, at)
+		if err != nil && ctx.Err() == nil {
+			slog.Default().Debug("promote due notifications", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
