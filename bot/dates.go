@@ -1,7 +1,393 @@
 package bot
 
-// DateStore is what the dates feature asks of the database.
-type DateStore interface{}
+import (
+	"context"
+	"strconv"
+	"time"
 
-// routesDates registers the dates feature. (Placeholder until it lands.)
-func (b *Bot) routesDates() {}
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/calendar"
+	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/format"
+)
+
+// DateStore is what important dates ask of the database.
+type DateStore interface {
+	AddImportantDate(ctx context.Context, d crm.ImportantDate, by int64) (crm.CustomerDate, error)
+	// ImportantDate returns crm.ENotFound for an unknown date.
+	ImportantDate(ctx context.Context, id int64) (crm.CustomerDate, error)
+	ImportantDates(ctx context.Context, customerID int64) ([]crm.CustomerDate, error)
+	// DeleteImportantDate returns crm.ENotFound when it is gone.
+	DeleteImportantDate(ctx context.Context, id int64) error
+	// DatesToRemind lists the dates of live customers with an active owner.
+	DatesToRemind(ctx context.Context) ([]crm.CustomerDate, error)
+	DatesOwnedBy(ctx context.Context, ownerID int64) ([]crm.CustomerDate, error)
+}
+
+// flowDate adds an important date (Data: n, c, k kind, cal). Steps: kind → date.
+const flowDate = "dates.add"
+
+// Callback codes of important dates.
+const (
+	actDateAdd      = "dn" // dn:<customer> starts adding a date
+	actDateKind     = "dk" // dk:<nonce>:<kind index>
+	actDateCalendar = "dc" // dc:<nonce>:<calendar initial> shows that calendar's months
+	actDateMonth    = "dm" // dm:<nonce>:<calendar initial>:<month> offers its days
+	actDateDay      = "dd" // dd:<nonce>:<calendar initial>:<month>:<day> saves
+	actDateDelete   = "dx" // dx:<date> removes a date
+)
+
+var calendarsByInitial = map[string]calendar.Calendar{"g": calendar.Gregorian, "j": calendar.Jalali, "h": calendar.Hijri}
+
+func (b *Bot) routesDates() {
+	b.action(actDates, b.showDates)
+	b.action(actDateAdd, b.startDate)
+	b.action(actDateKind, b.onDateKind)
+	b.action(actDateCalendar, b.onDateCalendar)
+	b.action(actDateMonth, b.onDateMonth)
+	b.action(actDateDay, b.onDateDay)
+	b.action(actDateDelete, b.onDateDelete)
+	b.flow(flowDate, b.dateMessage)
+}
+
+// dateText writes a yearly date in its own calendar and the reader's
+// digits: "۳۰ اسفند", "29 February 1988".
+func dateText(lang string, d crm.ImportantDate) string {
+	cal := calendar.Calendar(d.Calendar)
+	s := format.Digits(lang, strconv.Itoa(d.Day)) + " " + calendar.MonthName(lang, cal, d.Month)
+	if d.Year != 0 {
+		s += " " + format.Digits(lang, strconv.Itoa(d.Year))
+	}
+	return s
+}
+
+// showDates lists a customer's important dates with their next
+// occurrence, and offers to add or remove one.
+func (b *Bot) showDates(r *req, args []string) error {
+	cid, ok := argID(args, 0)
+	if !ok {
+		return r.staleButton()
+	}
+	c, err := r.loadViewable(cid)
+	if err != nil {
+		return err
+	}
+	ds, err := b.d.Store.ImportantDates(r.ctx, cid)
+	if err != nil {
+		return err
+	}
+	text := r.t("dates.title", map[string]any{"Name": esc(c.Name)})
+	if len(ds) == 0 {
+		text += "\n\n" + r.t("dates.empty", nil)
+	}
+	edit := crm.CanEdit(r.staff, c)
+	var rows [][]models.InlineKeyboardButton
+	for _, d := range ds {
+		text += "\n" + r.t("dates.item", map[string]any{"Kind": r.t("dates.kind."+string(d.Kind), nil),
+			"Date": dateText(r.lang(), d.ImportantDate), "Next": r.nextOccurrenceText(d.ImportantDate)})
+		if d.Label != "" {
+			text += " — " + esc(d.Label)
+		}
+		if edit {
+			rows = append(rows, []models.InlineKeyboardButton{ib(r.t("dates.delete", map[string]any{
+				"Kind": r.t("dates.kind."+string(d.Kind), nil), "Date": dateText(r.lang(), d.ImportantDate)}), cb(actDateDelete, id(d.ID)))})
+		}
+	}
+	if edit {
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("dates.add", nil), cb(actDateAdd, id(cid)))})
+	}
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("activity.open_card", nil), cb(actCard, id(cid)))})
+	return r.edit(text, ikm(rows...))
+}
+
+// nextOccurrenceText says when a yearly date comes next: "today",
+// "tomorrow", or its date in the reader's calendar.
+func (r *req) nextOccurrenceText(d crm.ImportantDate) string {
+	loc := r.userLoc()
+	now := r.now().In(loc)
+	next := nextOccurrence(d, now, loc)
+	if next.IsZero() {
+		return ""
+	}
+	return format.RelativeDay(r.lang(), r.staffCal(), next, now)
+}
+
+// nextOccurrence is the first occurrence of d on or after now's day.
+func nextOccurrence(d crm.ImportantDate, now time.Time, loc *time.Location) time.Time {
+	local := now.In(loc)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	return calendar.NextOccurrence(calendar.Calendar(d.Calendar), d.Month, d.Day, midnight.Add(-time.Nanosecond), loc)
+}
+
+// startDate asks which kind of date to add.
+func (b *Bot) startDate(r *req, args []string) error {
+	cid, ok := argID(args, 0)
+	if !ok {
+		return r.staleButton()
+	}
+	c, err := r.loadEditable(cid)
+	if err != nil {
+		return err
+	}
+	n := r.nonce()
+	if err := r.setState(flowDate, "kind", map[string]string{"n": n, "c": id(cid)}); err != nil {
+		return err
+	}
+	var rows [][]models.InlineKeyboardButton
+	for i, k := range crm.ImportantDateKinds {
+		if i%2 == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], ib(r.t("dates.kind."+string(k), nil), cb(actDateKind, n, strconv.Itoa(i))))
+	}
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("common.cancel", nil), cb(actFlowCancel, n))})
+	return r.edit(r.t("dates.ask_kind", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
+}
+
+// dateFlow returns the add-date flow of the button, re-checking access.
+func (r *req) dateFlow(args []string, step string) (*State, bool, error) {
+	if len(args) < 1 {
+		return nil, false, nil
+	}
+	st, ok, err := r.inFlow(args[0], flowDate)
+	if err != nil || !ok || (step != "" && st.Step != step) {
+		return nil, false, err
+	}
+	cid, _ := argID([]string{st.Data["c"]}, 0)
+	if _, err := r.loadEditable(cid); err != nil {
+		return nil, false, err
+	}
+	return st, true, nil
+}
+
+func (b *Bot) onDateKind(r *req, args []string) error {
+	st, ok, err := r.dateFlow(args, "kind")
+	if err != nil {
+		return err
+	}
+	i, oki := argInt(args, 1)
+	if !ok || !oki || i < 0 || i >= len(crm.ImportantDateKinds) {
+		return r.staleButton()
+	}
+	st.Data["k"] = string(crm.ImportantDateKinds[i])
+	if err := r.setState(flowDate, "date", st.Data); err != nil {
+		return err
+	}
+	return b.showMonths(r, st, r.staffCal())
+}
+
+// showMonths asks for the date, typed or picked from cal's months.
+func (b *Bot) showMonths(r *req, st *State, cal calendar.Calendar) error {
+	n := st.Data["n"]
+	ini := string(cal)[:1]
+	var rows [][]models.InlineKeyboardButton
+	for m := 1; m <= 12; m++ {
+		if (m-1)%3 == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], ib(calendar.MonthName(r.lang(), cal, m), cb(actDateMonth, n, ini, strconv.Itoa(m))))
+	}
+	var cals []models.InlineKeyboardButton
+	for _, c := range []calendar.Calendar{calendar.Jalali, calendar.Gregorian, calendar.Hijri} {
+		if c != cal {
+			cals = append(cals, ib(r.t("dates.calendar."+string(c), nil), cb(actDateCalendar, n, string(c)[:1])))
+		}
+	}
+	rows = append(rows, cals, []models.InlineKeyboardButton{ib(r.t("common.cancel", nil), cb(actFlowCancel, n))})
+	return r.edit(r.t("dates.ask_date", map[string]any{"Kind": r.t("dates.kind."+st.Data["k"], nil),
+		"Calendar": r.t("dates.calendar."+string(cal), nil)}), ikm(rows...))
+}
+
+func (b *Bot) onDateCalendar(r *req, args []string) error {
+	st, ok, err := r.dateFlow(args, "date")
+	if err != nil {
+		return err
+	}
+	cal, okc := calendarsByInitial[argStr(args, 1)]
+	if !ok || !okc {
+		return r.staleButton()
+	}
+	return b.showMonths(r, st, cal)
+}
+
+func argStr(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
+func (b *Bot) onDateMonth(r *req, args []string) error {
+	st, ok, err := r.dateFlow(args, "date")
+	if err != nil {
+		return err
+	}
+	cal, okc := calendarsByInitial[argStr(args, 1)]
+	m, okm := argInt(args, 2)
+	if !ok || !okc || !okm || m < 1 || m > 12 {
+		return r.staleButton()
+	}
+	var rows [][]models.InlineKeyboardButton
+	for d := 1; d <= maxDayOf(cal, m); d++ {
+		if (d-1)%7 == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], ib(format.Digits(r.lang(), strconv.Itoa(d)), cb(actDateDay, st.Data["n"], argStr(args, 1), strconv.Itoa(m), strconv.Itoa(d))))
+	}
+	rows = append(rows, []models.InlineKeyboardButton{
+		ib(r.t("common.back", nil), cb(actDateCalendar, st.Data["n"], argStr(args, 1))),
+		ib(r.t("common.cancel", nil), cb(actFlowCancel, st.Data["n"]))})
+	return r.edit(r.t("dates.ask_day", map[string]any{"Month": calendar.MonthName(r.lang(), cal, m)}), ikm(rows...))
+}
+
+func (b *Bot) onDateDay(r *req, args []string) error {
+	st, ok, err := r.dateFlow(args, "date")
+	if err != nil {
+		return err
+	}
+	cal, okc := calendarsByInitial[argStr(args, 1)]
+	m, okm := argInt(args, 2)
+	d, okd := argInt(args, 3)
+	if !ok || !okc || !okm || !okd || m < 1 || m > 12 || d < 1 || d > maxDayOf(cal, m) {
+		return r.staleButton()
+	}
+	return b.saveDate(r, st, crm.ImportantDate{Calendar: string(cal), Month: m, Day: d})
+}
+
+// dateMessage reads a date typed in any calendar and digits.
+func (b *Bot) dateMessage(r *req, st *State) error {
+	if ok, err := b.leaveForMainKey(r); ok || err != nil {
+		return err
+	}
+	if st.Step != "date" {
+		return r.send(r.t("dates.pick_kind", nil), nil)
+	}
+	d, ok := parseYearlyDate(r.msg.Text, r.staffCal(), r.lang())
+	if !ok {
+		return r.send(r.t("dates.unparsable", nil), nil)
+	}
+	return b.saveDate(r, st, d)
+}
+
+// saveDate stores the date and ends the flow.
+func (b *Bot) saveDate(r *req, st *State, d crm.ImportantDate) error {
+	cid, _ := argID([]string{st.Data["c"]}, 0)
+	c, err := r.loadEditable(cid)
+	if err != nil {
+		return err
+	}
+	d.CustomerID, d.Kind = cid, crm.ImportantDateKind(st.Data["k"])
+	saved, err := b.d.Store.AddImportantDate(r.ctx, d, r.staff.ID)
+	if err != nil {
+		return err
+	}
+	if err := r.clearState(); err != nil {
+		return err
+	}
+	text := r.t("dates.saved", map[string]any{"Kind": r.t("dates.kind."+string(saved.Kind), nil), "Name": esc(c.Name),
+		"Date": dateText(r.lang(), saved.ImportantDate), "Next": r.nextOccurrenceText(saved.ImportantDate)})
+	markup := ikm([]models.InlineKeyboardButton{ib(r.t("dates.list", nil), cb(actDates, id(cid))), ib(r.t("activity.open_card", nil), cb(actCard, id(cid)))})
+	if r.cb != nil {
+		return r.edit(text, markup)
+	}
+	return r.send(text, markup)
+}
+
+func (b *Bot) onDateDelete(r *req, args []string) error {
+	did, ok := argID(args, 0)
+	if !ok {
+		return r.staleButton()
+	}
+	d, err := b.d.Store.ImportantDate(r.ctx, did)
+	if crm.IsCode(err, crm.ENotFound) {
+		return r.staleButton()
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := r.loadEditable(d.CustomerID); err != nil {
+		return err
+	}
+	if err := b.d.Store.DeleteImportantDate(r.ctx, did); err != nil {
+		return err
+	}
+	if err := r.toast(r.t("dates.deleted", nil), false); err != nil {
+		return err
+	}
+	return b.showDates(r, []string{id(d.CustomerID)})
+}
+
+// ScanImportantDates queues the yearly reminders of important dates: the
+// owner hears the day before and on the day, at the start of their working
+// hours, with a suggested greeting. A date a year lacks falls on that
+// month's last day (30 Esfand on 29 Esfand in a common year, 29 February on
+// 28 February). It is idempotent (DedupKey
+// "date:<id>:<occurrence YYYY-MM-DD>:<before|day>"): run it at least daily.
+func (b *Bot) ScanImportantDates(ctx context.Context) error {
+	now := b.d.Now()
+	return b.d.Store.InTx(ctx, func(ctx context.Context) error {
+		ds, err := b.d.Store.DatesToRemind(ctx)
+		if err != nil {
+			return err
+		}
+		owners := map[int64]crm.Staff{}
+		for _, d := range ds {
+			s, ok := owners[d.OwnerID]
+			if !ok {
+				if s, err = b.d.Store.StaffByID(ctx, d.OwnerID); err != nil {
+					return err
+				}
+				owners[d.OwnerID] = s
+			}
+			for _, n := range dateNotifications(d, s, now) {
+				if err := b.d.Notify.Schedule(ctx, n); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// dateNotifications are the reminders of d's next occurrence that fall
+// today or tomorrow in the owner's time zone.
+func dateNotifications(d crm.CustomerDate, owner crm.Staff, now time.Time) []delivery.Notification {
+	loc := owner.Location()
+	occ := nextOccurrence(d.ImportantDate, now, loc)
+	if occ.IsZero() {
+		return nil
+	}
+	days := format.DaysBetween(now.In(loc), occ)
+	var out []delivery.Notification
+	add := func(when string, day time.Time) {
+		out = append(out, delivery.Notification{Kind: kindDateGreeting, ChatID: owner.TelegramUserID, StaffID: owner.ID,
+			RefID: d.ID, Due: workStart(owner, day, now), QuietHours: true,
+			DedupKey: "date:" + strconv.FormatInt(d.ID, 10) + ":" + occ.Format("2006-01-02") + ":" + when})
+	}
+	switch days {
+	case 0:
+		add("day", occ)
+	case 1:
+		add("before", occ.AddDate(0, 0, -1))
+		add("day", occ)
+	}
+	return out
+}
+
+// workStart is the start of s's working hours on day (08:00 on a day off),
+// or now when that has passed.
+func workStart(s crm.Staff, day, now time.Time) time.Time {
+	loc := s.Location()
+	d := day.In(loc)
+	midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	start := midnight.Add(8 * time.Hour)
+	if spans := s.Hours()[d.Weekday()]; len(spans) > 0 {
+		start = midnight.Add(time.Duration(spans[0].Start) * time.Minute)
+	}
+	if start.Before(now) {
+		return now
+	}
+	return start
+}

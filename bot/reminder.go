@@ -1,0 +1,174 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/format"
+)
+
+// Notification kinds this package renders.
+const (
+	kindReminder     = "reminder"
+	kindEscalation   = "escalation"
+	kindDateGreeting = "date_greeting"
+)
+
+// Renderer builds a notification's message when it is due; skip reports
+// that it no longer applies and must not be sent.
+type Renderer = func(ctx context.Context, n delivery.Notification) (m delivery.Message, skip bool, err error)
+
+// Renderers returns the renderers of the notifications the bot schedules,
+// by Kind: "reminder", "escalation" and "date_greeting". Each reads the
+// state of then (the follow-up or date named by RefID) and writes in the
+// recipient's language, calendar and time zone.
+func (b *Bot) Renderers() map[string]func(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error) {
+	return map[string]func(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error){
+		kindReminder:     b.renderReminder,
+		kindEscalation:   b.renderEscalation,
+		kindDateGreeting: b.renderDateGreeting,
+	}
+}
+
+// staffReq is a request-like view for writing to staff member s outside
+// an update: their language, calendar, time zone and working hours.
+func (b *Bot) staffReq(ctx context.Context, s crm.Staff) *req {
+	lang := s.Locale
+	if lang == "" {
+		lang = b.d.I18n.Default()
+	}
+	return &req{ctx: ctx, b: b, staff: s, chatID: s.TelegramUserID, loc: b.d.I18n.For(lang), u: &models.Update{}}
+}
+
+// recipient loads the notification's staff recipient; skip when they left.
+func (b *Bot) recipient(ctx context.Context, n delivery.Notification) (*req, bool, error) {
+	s, err := b.d.Store.StaffByID(ctx, n.StaffID)
+	if crm.IsCode(err, crm.ENotFound) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if !s.Active {
+		return nil, true, nil
+	}
+	return b.staffReq(ctx, s), false, nil
+}
+
+func htmlMessage(chatID int64, text string, markup any) delivery.Message {
+	return delivery.Message{Method: "sendMessage", ChatID: chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true}
+}
+
+// renderReminder writes a follow-up's reminder: the customer, when it was
+// due, the last note, and buttons. It skips a follow-up that is done or
+// cancelled, or that was moved since this reminder was queued.
+func (b *Bot) renderReminder(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error) {
+	f, err := b.d.Store.FollowUp(ctx, n.RefID)
+	if crm.IsCode(err, crm.ENotFound) {
+		return delivery.Message{}, true, nil
+	}
+	if err != nil {
+		return delivery.Message{}, false, err
+	}
+	if f.Status != crm.FollowUpOpen || !f.DueAt.Equal(n.Due) || f.AssigneeID != n.StaffID {
+		return delivery.Message{}, true, nil
+	}
+	r, skip, err := b.recipient(ctx, n)
+	if err != nil || skip {
+		return delivery.Message{}, skip, err
+	}
+	text := r.t("reminder.text", map[string]any{"Name": esc(f.CustomerName), "When": r.dueText(f.DueAt)})
+	switch last, err := b.d.Store.LastNote(ctx, f.CustomerID); {
+	case err == nil && last.Note != "":
+		text += "\n" + r.t("reminder.last_note", map[string]any{"Note": esc(clip(last.Note, 600, r.t("history.trimmed", nil))),
+			"When": r.dateTime(last.OccurredAt)})
+	case err == nil:
+		text += "\n" + r.t("reminder.last_voice", map[string]any{"When": r.dateTime(last.OccurredAt)})
+	case !crm.IsCode(err, crm.ENotFound):
+		return delivery.Message{}, false, err
+	}
+	if err := b.d.Store.MarkReminded(ctx, f.ID, b.d.Now()); err != nil {
+		return delivery.Message{}, false, err
+	}
+	return htmlMessage(n.ChatID, text, r.reminderButtons(f)), false, nil
+}
+
+// escalationBatch bounds one sweep; the next sweep takes the rest.
+const escalationBatch = 200
+
+// SweepEscalations escalates, once, every open follow-up left overdue for
+// longer than the admin's 'escalation_delay_hours' (24 by default) to the
+// assignee's team manager, or to the admins when the team has none. Each
+// follow-up is marked escalated in the same transaction as its
+// notifications ("escalation:<id>"; with several admins, one key per
+// admin: "escalation:<id>:<staff id>"). Run it periodically on one leader;
+// it is safe to run concurrently and repeatedly.
+func (b *Bot) SweepEscalations(ctx context.Context) error {
+	now := b.d.Now()
+	return b.d.Store.InTx(ctx, func(ctx context.Context) error {
+		delay, err := b.d.Store.EscalationDelay(ctx)
+		if err != nil {
+			return err
+		}
+		fs, err := b.d.Store.FollowUpsToEscalate(ctx, now.Add(-delay), escalationBatch)
+		if err != nil {
+			return err
+		}
+		for _, f := range fs {
+			to, err := b.d.Store.EscalationRecipients(ctx, f.AssigneeID)
+			if err != nil {
+				return err
+			}
+			ok, err := b.d.Store.MarkEscalated(ctx, f.ID, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			for _, s := range to {
+				key := "escalation:" + strconv.FormatInt(f.ID, 10)
+				if len(to) > 1 {
+					key += ":" + strconv.FormatInt(s.ID, 10)
+				}
+				err := b.d.Notify.Schedule(ctx, delivery.Notification{Kind: kindEscalation, ChatID: s.TelegramUserID,
+					StaffID: s.ID, RefID: f.ID, Due: now, QuietHours: true, DedupKey: key})
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// renderEscalation tells a manager that a follow-up is overdue; skipped
+// once it is done, cancelled or moved.
+func (b *Bot) renderEscalation(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error) {
+	f, err := b.d.Store.FollowUp(ctx, n.RefID)
+	if crm.IsCode(err, crm.ENotFound) {
+		return delivery.Message{}, true, nil
+	}
+	if err != nil {
+		return delivery.Message{}, false, err
+	}
+	if f.Status != crm.FollowUpOpen || f.EscalatedAt.IsZero() {
+		return delivery.Message{}, true, nil
+	}
+	r, skip, err := b.recipient(ctx, n)
+	if err != nil || skip {
+		return delivery.Message{}, skip, err
+	}
+	rep, err := b.d.Store.StaffByID(ctx, f.AssigneeID)
+	if err != nil {
+		return delivery.Message{}, false, err
+	}
+	text := r.t("escalation.text", map[string]any{"Rep": esc(rep.DisplayName), "Name": esc(f.CustomerName),
+		"When": r.dateTime(f.DueAt), "Late": format.Duration(r.lang(), b.d.Now().Sub(f.DueAt))})
+	markup := ikm([]models.InlineKeyboardButton{ib(r.t("activity.open_card", nil), cb(actCard, id(f.CustomerID)))})
+	return htmlMessage(n.ChatID, text, markup), false, nil
+}
