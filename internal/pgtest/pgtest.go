@@ -31,6 +31,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/telecrm/crmbot/internal/pgcluster"
 	"github.com/telecrm/crmbot/internal/postgres"
 	"github.com/telecrm/crmbot/migrations"
 )
@@ -41,7 +42,7 @@ type server struct {
 	err      error
 	adminURL string // connects to the "postgres" maintenance database
 	template string
-	cluster  *Cluster
+	cluster  *pgcluster.Cluster
 	seq      atomic.Int64
 }
 
@@ -99,11 +100,11 @@ func AdminURL(tb testing.TB) string {
 
 // NewCluster starts a private cluster that the test may stop and start (to
 // test recovery from a database restart), removed when the test ends.
-func NewCluster(tb testing.TB) *Cluster {
+func NewCluster(tb testing.TB) *pgcluster.Cluster {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	c, err := StartCluster(ctx)
+	c, err := pgcluster.Start(ctx)
 	if err != nil {
 		tb.Fatalf("pgtest: %v", err)
 	}
@@ -119,7 +120,7 @@ func (s *server) start() {
 	defer cancel()
 	s.adminURL = os.Getenv("TEST_DATABASE_URL")
 	if s.adminURL == "" {
-		c, err := StartCluster(ctx)
+		c, err := pgcluster.Start(ctx)
 		if err != nil {
 			s.err = err
 			return

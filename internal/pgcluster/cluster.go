@@ -1,4 +1,8 @@
-package pgtest
+// Package pgcluster runs a PostgreSQL server from Debian's postgresql
+// binaries in a directory of its own: throwaway for tests (internal/pgtest),
+// kept under ./.crmbot for the demo. As root it runs the server as the
+// postgres user, since initdb refuses root.
+package pgcluster
 
 import (
 	"bytes"
@@ -63,8 +67,9 @@ func pgVersion(bindir string) int {
 	return n
 }
 
-// StartCluster creates and starts a new cluster in a fresh temporary directory.
-func StartCluster(ctx context.Context) (*Cluster, error) {
+// Start creates and starts a new cluster in a fresh temporary directory,
+// removed by a watchdog when this process exits.
+func Start(ctx context.Context) (*Cluster, error) {
 	bin, err := FindBinDir()
 	if err != nil {
 		return nil, err
@@ -89,9 +94,9 @@ func StartCluster(ctx context.Context) (*Cluster, error) {
 	return c, nil
 }
 
-// OpenCluster starts (creating on first use) a cluster kept in dir across
-// runs, as the demo does with ./.crmbot. It is not removed on exit.
-func OpenCluster(ctx context.Context, dir string) (*Cluster, error) {
+// Open starts (creating on first use) a cluster kept in dir across runs,
+// as the demo does with ./.crmbot. It is not removed on exit.
+func Open(ctx context.Context, dir string) (*Cluster, error) {
 	bin, err := FindBinDir()
 	if err != nil {
 		return nil, err
