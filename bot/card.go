@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/calendar"
+	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/format"
+)
+
+// maxCardDates bounds the important dates a card lists.
+const maxCardDates = 8
+
+// cal is the user's calendar (Gregorian when unset or unknown).
+func (r *req) cal() calendar.Calendar {
+	if c, err := calendar.Parse(r.staff.Calendar); err == nil {
+		return c
+	}
+	return calendar.Gregorian
+}
+
+// showCard renders customer c's card; edit replaces the message the
+// pressed button is on. The caller has checked that the user may see c.
+func (b *Bot) showCard(r *req, c crm.Customer, edit bool) error {
+	text, err := b.cardText(r, c)
+	if err != nil {
+		return err
+	}
+	kb := cardKeyboard(r, c)
+	if edit {
+		return r.edit(text, kb)
+	}
+	return r.send(text, kb)
+}
+
+// cardText is the card's body, in the user's language, calendar and digits.
+func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
+	next, dates, err := b.d.Store.CustomerCardInfo(r.ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	stage, err := b.d.Store.Stage(r.ctx, c.StageID)
+	if err != nil {
+		return "", err
+	}
+	lines := []string{r.t("card.title", map[string]any{"Name": esc(clipRunes(c.Name, 120))})}
+	add := func(id, value string) {
+		if value != "" {
+			lines = append(lines, r.t(id, map[string]any{"Value": esc(clipRunes(value, 120))}))
+		}
+	}
+	add("card.company", c.Company)
+	add("card.job_title", c.JobTitle)
+	for _, p := range c.Phones {
+		lines = append(lines, r.t("card.phone", map[string]any{"Phone": phoneText(p)}))
+	}
+	add("card.industry", c.Industry)
+	add("card.city", c.City)
+	add("card.source", c.Source)
+	lines = append(lines, "", r.t("card.stage", map[string]any{"Stage": esc(stage.Name(r.lang()))}))
+	if c.OwnerID == 0 {
+		lines = append(lines, r.t("card.pool", nil))
+	} else {
+		lines = append(lines, r.t("card.owner", map[string]any{"Owner": esc(c.OwnerName)}))
+	}
+	lines = append(lines, r.contactLines(c, next)...)
+	if len(c.Tags) > 0 {
+		lines = append(lines, r.t("card.tags", map[string]any{"Tags": esc(clipRunes(strings.Join(c.Tags, r.t("card.list_sep", nil)), 400))}))
+	}
+	if c.PersonalityType != "" {
+		lines = append(lines, r.t("card.personality", map[string]any{"Type": c.PersonalityType}))
+	}
+	if c.RelationshipLevel > 0 {
+		lines = append(lines, r.t("card.relationship", map[string]any{"Level": r.t("card.level."+strconv.Itoa(c.RelationshipLevel), nil)}))
+	}
+	lines = append(lines, r.dateLines(dates)...)
+	text := strings.Join(lines, "\n")
+	if len([]rune(text)) > 4000 {
+		text = string([]rune(text)[:4000]) + "…"
+	}
+	return text, nil
+}
+
+// contactLines say when the customer was last contacted and when the next
+// follow-up is due, in the user's time zone and calendar.
+func (r *req) contactLines(c crm.Customer, next crm.FollowUp) []string {
+	loc, cal, now := r.userLoc(), r.cal(), r.now()
+	var out []string
+	if c.LastContactAt.IsZero() {
+		out = append(out, r.t("card.no_contact", nil))
+	} else {
+		out = append(out, r.t("card.last_contact", map[string]any{"When": format.RelativeDay(r.lang(), cal, c.LastContactAt.In(loc), now)}))
+	}
+	switch {
+	case next.ID == 0:
+		out = append(out, r.t("card.no_followup", nil))
+	case next.DueAt.Before(now):
+		out = append(out, r.t("card.followup_overdue", map[string]any{"When": format.DateTime(r.lang(), cal, next.DueAt.In(loc))}))
+	default:
+		due := next.DueAt.In(loc)
+		out = append(out, r.t("card.next_followup", map[string]any{"Day": format.RelativeDay(r.lang(), cal, due, now), "Time": format.Time(r.lang(), due)}))
+	}
+	return out
+}
+
+// dateLines list important dates, each in the calendar it was given in.
+func (r *req) dateLines(dates []crm.ImportantDate) []string {
+	if len(dates) == 0 {
+		return nil
+	}
+	out := []string{"", r.t("card.dates", nil)}
+	for i, d := range dates {
+		if i == maxCardDates {
+			out = append(out, r.n("card.more_dates", len(dates)-i, nil))
+			break
+		}
+		kind := r.t("card.date_kind."+string(d.Kind), nil)
+		if d.Label != "" {
+			kind = esc(clipRunes(d.Label, 60))
+		}
+		out = append(out, r.t("card.date_line", map[string]any{"Kind": kind, "Date": r.yearlyDate(d)}))
+	}
+	return out
+}
+
+// yearlyDate writes an important date in its own calendar: "۱۵ اسفند",
+// "15 Esfand 1365".
+func (r *req) yearlyDate(d crm.ImportantDate) string {
+	cal, err := calendar.Parse(d.Calendar)
+	if err != nil {
+		cal = calendar.Gregorian
+	}
+	s := format.Digits(r.lang(), strconv.Itoa(d.Day)) + " " + calendar.MonthName(r.lang(), cal, d.Month)
+	if d.Year > 0 {
+		s += " " + format.Digits(r.lang(), strconv.Itoa(d.Year))
+	}
+	return s
+}
+
+// cardKeyboard offers what the user may do with c: the day-to-day actions
+// when they may change it, claiming when it is in the pool.
+func cardKeyboard(r *req, c crm.Customer) *models.InlineKeyboardMarkup {
+	cid := id(c.ID)
+	history := inlineBtn(r.t("card.btn.history", nil), cb(actHistory, cid, "0"))
+	if !crm.CanEdit(r.staff, c) {
+		var row []models.InlineKeyboardButton
+		if crm.CanClaim(r.staff, c) {
+			row = append(row, inlineBtn(r.t("card.btn.claim", nil), cb(actClaim, cid)))
+		}
+		return inlineKb(append(row, history))
+	}
+	return inlineKb(
+		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.call", nil), cb(actLogCall, cid)), inlineBtn(r.t("card.btn.visit", nil), cb(actLogVisit, cid))},
+		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.note", nil), cb(actNote, cid)), inlineBtn(r.t("card.btn.followup", nil), cb(actFollowUp, cid))},
+		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.stage", nil), cb(actStageMenu, cid)), history},
+		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.more", nil), cb(actMore, cid))},
+	)
+}
