@@ -18,14 +18,15 @@ type activity struct {
 }
 
 // planActivities logs the customer's last sixty days: a few activities
-// spread from the oldest to the latest, each within the working hours of
-// whoever logged it, with notes in their language. A suspect just entered
-// has one or two; a partner seven to nine. Inactive customers went quiet
-// over a month ago; lost and disqualified ones end with the reason why.
+// spread from the oldest to the latest (some earlier today), each within
+// the working hours of whoever logged it, with notes in their language. A
+// suspect just entered has one or two; a partner seven to nine. Inactive
+// customers went quiet over a month ago; lost and disqualified ones end
+// with the reason why.
 func (g *gen) planActivities(c *customer, age int) {
 	_, counts := stagePlan(c.spec.stage)
 	n := g.between(counts)
-	lo, hi := 1, min(60, age)
+	lo, hi := 0, min(60, age) // 0: today, if the working day has begun
 	switch c.spec.stage {
 	case "inactive":
 		lo, hi = 36, 60

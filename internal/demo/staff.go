@@ -120,7 +120,8 @@ func (g *gen) loadStages(ctx context.Context) error {
 
 // workTime returns a moment within m's working hours on the working day
 // daysAgo days before today (in m's time zone), or the nearest working day
-// before it. Minutes are drawn at random, on a five-minute grid.
+// before it, and always before now. Minutes are drawn at random, on a
+// five-minute grid.
 func (g *gen) workTime(m *member, daysAgo int) time.Time {
 	local := g.now.In(m.loc)
 	for i := 0; i < 7; i++ {
@@ -133,7 +134,11 @@ func (g *gen) workTime(m *member, daysAgo int) time.Time {
 		start, end := s.Start+20, s.End-20
 		minute := start + 5*g.rng.IntN(max(1, (end-start)/5))
 		midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, m.loc)
-		return midnight.Add(time.Duration(minute) * time.Minute)
+		t := midnight.Add(time.Duration(minute) * time.Minute)
+		if !t.Before(g.now) {
+			return g.workTime(m, daysAgo+i+1) // today, but later than now
+		}
+		return t
 	}
 	return local.AddDate(0, 0, -daysAgo)
 }
