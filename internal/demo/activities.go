@@ -100,19 +100,24 @@ func (g *gen) anyActivity(a *activity, book phrasebook, early bool, pick func([]
 	}
 }
 
-// call makes a a phone call; reached says it was answered for sure.
-func (g *gen) call(a *activity, book phrasebook, early bool, pick func([]string) string, reached bool) {
+// call makes a a phone call. The first call of the sixty days was
+// answered; with a new lead it is the first call ever.
+func (g *gen) call(a *activity, book phrasebook, early bool, pick func([]string) string, first bool) {
 	a.kind = "call"
 	r := g.rng.Float64()
-	if reached {
+	if first {
 		r = 0
 	}
 	switch {
 	case r < 0.62:
 		a.outcome, a.duration = "reached", 60+15*g.rng.IntN(50)
-		a.note = pick(book.callCustomer)
-		if early {
-			a.note = pick(book.callEarly)
+		switch {
+		case early && first:
+			a.note = book.callEarly[0]
+		case early:
+			a.note = pick(book.callEarly[1:])
+		default:
+			a.note = pick(book.callCustomer)
 		}
 	case r < 0.77:
 		a.outcome, a.note = "no_answer", pick(book.noAnswer)

@@ -4,7 +4,7 @@ package demo
 // of activities by kind and phase, and follow-up reminders. The demo
 // company sells espresso machines, grinders, beans, training and service.
 type phrasebook struct {
-	callEarly     []string // a reached call with a suspect or prospect
+	callEarly     []string // a reached call with a suspect or prospect; the first is the first call
 	callCustomer  []string // a reached call with someone who has bought
 	visitEarly    []string
 	visitCustomer []string
