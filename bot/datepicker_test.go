@@ -25,9 +25,9 @@ func TestMonthGridFollowsTheLocale(t *testing.T) {
 	// 2026-11-22 is a Sunday: 1 Azar 1405 for the Persian rep.
 	tests := []struct {
 		lang, title, head, firstDay string
-		firstCol                   int
+		firstCol                    int
 	}{
-		{"fa", "آذر ۱۴۰۵", "ش", "۱", 1},   // Saturday first, Persian digits
+		{"fa", "آذر ۱۴۰۵", "ش", "۱", 1},    // Saturday first, Persian digits
 		{"ar", "نوفمبر ٢٠٢٦", "ح", "·", 0}, // Sunday first; 1–21 Nov are past
 		{"en", "November 2026", "Mo", "·", 6},
 	}
