@@ -16,14 +16,14 @@ import (
 const (
 	flowStageName = "stage.name" // step: the language asked; data: s (stage, "" for new), names so far
 
-	actPipeline     = "pv" // pv: the pipeline and its stages
-	actPipeSwitch   = "ps" // ps:<template>
-	actPipeStage    = "pe" // pe:<stage>: one stage's options
-	actPipeRename   = "pr" // pr:<stage>
-	actPipeUp       = "pu" // pu:<stage>
-	actPipeDown     = "pd" // pd:<stage>
-	actPipeArchive  = "px" // px:<stage>
-	actPipeNewStage = "pn" // pn: add a stage at the end
+	actPipeline     = "kv" // kv: the pipeline and its stages
+	actPipeSwitch   = "ks" // ks:<template>
+	actPipeStage    = "ke" // ke:<stage>: one stage's options
+	actPipeRename   = "kr" // kr:<stage>
+	actPipeUp       = "ku" // ku:<stage>
+	actPipeDown     = "kd" // kd:<stage>
+	actPipeArchive  = "kx" // kx:<stage>
+	actPipeNewStage = "kn" // kn: add a stage at the end
 )
 
 // templates are the pipeline templates an admin can switch between.
