@@ -103,7 +103,7 @@ func Bind(fs *flag.FlagSet, c *Config, fields ...Field) {
 	}
 }
 
-var tokenRE = regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{20,}$`)
+var tokenRE = regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{10,}$`)
 
 // Validate checks the fields that were bound; required says which must be
 // non-empty.

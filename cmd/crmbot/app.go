@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/telecrm/crmbot/bot"
+	"github.com/telecrm/crmbot/internal/config"
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/inbox"
+	"github.com/telecrm/crmbot/internal/postgres"
+)
+
+// appOptions are the knobs of one bot process beyond its configuration:
+// tests and the demo inject a clock and faster intervals.
+type appOptions struct {
+	Now            func() time.Time // nil: time.Now
+	Logger         *slog.Logger
+	PollTimeout    time.Duration // long poll; default 25 s
+	ChatInterval   time.Duration // least time between two messages to one chat; default 1 s
+	Workers        int           // dispatcher workers; default 8
+	SweepInterval  time.Duration // outbox leftovers and River promotion; default 1 s / 250 ms
+	PeriodicEvery  time.Duration // escalation and date sweeps; default 1 min
+	ListenOverride net.Listener  // webhook mode: listen here instead of cfg.ListenAddr
+	OnReady        func(a *app)  // called once everything is started
+}
+
+// app is one running bot process: the store, the durable inbound and
+// outbound paths and the bot between them.
+type app struct {
+	cfg      config.Config
+	opts     appOptions
+	log      *slog.Logger
+	pool     *pgxpool.Pool
+	db       *postgres.DB
+	api      *delivery.Client
+	sender   *delivery.Sender
+	outbox   *delivery.Outbox
+	notifier *delivery.Notifier
+	river    *river.Client[pgx.Tx]
+	bot      *bot.Bot
+	disp     *inbox.Dispatcher
+	username string
+	addr     string // webhook listen address once listening
+}
+
+// newApp migrates the database, connects and builds every part; run starts
+// them.
+func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PeriodicEvery <= 0 {
+		o.PeriodicEvery = time.Minute
+	}
+	a := &app{cfg: cfg, opts: o, log: o.Logger}
+	now := o.clock()
+	if err := postgres.Migrate(ctx, cfg.DatabaseURL, func(f string, args ...any) { a.log.Info(fmt.Sprintf(f, args...)) }); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a.pool = pool
+	a.db = postgres.New(pool, postgres.WithClock(now))
+	a.api = delivery.NewClient(cfg.APIURL, cfg.BotToken, nil)
+	if a.username, err = getMe(ctx, a.api, a.log); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	bundle, err := i18n.New(cfg.DefaultLocale)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.sender = delivery.NewSender(a.api, pool, delivery.SenderOptions{GlobalRate: cfg.GlobalRate, ChatInterval: o.ChatInterval, Logger: a.log})
+	a.outbox = delivery.NewOutbox(a.db, a.sender, delivery.OutboxOptions{SweepInterval: o.SweepInterval, Logger: a.log})
+	a.notifier = delivery.NewNotifier(a.db, a.sender, now, a.log)
+	a.bot = bot.New(bot.Deps{
+		Store: a.db, Out: a.outbox, Notify: a.notifier, I18n: bundle, Now: now,
+		BotUsername: a.username, DefaultLocale: cfg.DefaultLocale, PhoneRegion: cfg.PhoneRegion,
+		OrgLocation: cfg.Location(), Log: a.log,
+	})
+	for kind, r := range a.bot.Renderers() {
+		a.notifier.RegisterRenderer(kind, r)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, a.notifier.Worker())
+	river.AddWorker(workers, &periodicWorker{tasks: a.periodicTasks()})
+	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, PeriodicJobs: periodicJobs(o.PeriodicEvery, a.periodicTasks()), Now: o.Now, Logger: quieter(a.log, slog.LevelWarn)})
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.river = rc
+	a.notifier.Attach(rc)
+	a.disp = inbox.NewDispatcher(a.db, a.bot, pool, inbox.DispatcherOptions{Workers: o.Workers, AfterCommit: a.outbox.AfterCommit, Now: now, Logger: a.log})
+	return a, nil
+}
+
+// run serves until ctx ends, then stops everything gracefully.
+func (a *app) run(ctx context.Context) error {
+	defer a.pool.Close()
+	g, gctx := errgroup.WithContext(ctx)
+	if err := a.river.Start(gctx); err != nil {
+		return fmt.Errorf("start river: %w", err)
+	}
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return a.river.Stop(sctx)
+	})
+	g.Go(func() error { return ignoreCanceled(delivery.Promote(gctx, a.pool, 0, a.opts.Now)) })
+	g.Go(func() error { return ignoreCanceled(a.outbox.Run(gctx)) })
+	g.Go(func() error { return ignoreCanceled(a.disp.Run(gctx)) })
+	if err := a.setCommands(gctx); err != nil {
+		a.log.Warn("set command menus", "err", err)
+	}
+	if a.cfg.WebhookURL == "" {
+		if err := a.api.Call(gctx, "deleteWebhook", map[string]any{}, nil); err != nil {
+			a.log.Warn("delete webhook", "err", err)
+		}
+		p := inbox.NewPoller(a.api, a.db, a.pool, inbox.PollerOptions{Timeout: a.opts.PollTimeout, Logger: a.log})
+		g.Go(func() error { return ignoreCanceled(p.Run(gctx)) })
+	} else if err := a.serveWebhook(gctx, g); err != nil {
+		return err
+	}
+	a.log.Info("crmbot is running", "bot", "@"+a.username, "mode", a.mode())
+	if a.opts.OnReady != nil {
+		a.opts.OnReady(a)
+	}
+	return g.Wait()
+}
+
+func (a *app) mode() string {
+	if a.cfg.WebhookURL != "" {
+		return "webhook"
+	}
+	return "polling"
+}
+
+func (a *app) serveWebhook(ctx context.Context, g *errgroup.Group) error {
+	u, err := url.Parse(a.cfg.WebhookURL)
+	if err != nil {
+		return err
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	ln := a.opts.ListenOverride
+	if ln == nil {
+		if ln, err = net.Listen("tcp", a.cfg.ListenAddr); err != nil {
+			return fmt.Errorf("listen on %s (CRM_LISTEN_ADDR): %w", a.cfg.ListenAddr, err)
+		}
+	}
+	a.addr = ln.Addr().String()
+	wh := inbox.NewWebhook(a.db, a.pool.Ping, a.cfg.WebhookSecret, a.log)
+	srv := &http.Server{Handler: wh.Routes(path), ReadHeaderTimeout: 10 * time.Second}
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	return inbox.SetWebhook(ctx, a.api, inbox.WebhookConfig{URL: a.cfg.WebhookURL, Secret: a.cfg.WebhookSecret,
+		AllowedUpdates: []string{"message", "edited_message", "callback_query", "my_chat_member"}})
+}
+
+// setCommands publishes the command menu in every language.
+func (a *app) setCommands(ctx context.Context) error {
+	for lang, cmds := range a.bot.CommandMenus() {
+		p := map[string]any{"commands": cmds}
+		if lang != "" {
+			p["language_code"] = lang
+		}
+		if err := a.api.Call(ctx, "setMyCommands", p, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// getMe asks the Bot API who the bot is, retrying while it is unreachable
+// (a bad token fails at once).
+func getMe(ctx context.Context, api *delivery.Client, log *slog.Logger) (string, error) {
+	for delay := time.Second; ; delay = min(2*delay, 30*time.Second) {
+		var me models.User
+		err := api.Call(ctx, "getMe", map[string]any{}, &me)
+		if err == nil {
+			return me.Username, nil
+		}
+		var ae *delivery.APIError
+		if errors.As(err, &ae) && (ae.Code == http.StatusUnauthorized || ae.Code == http.StatusNotFound) {
+			return "", &config.Error{Var: "TELEGRAM_BOT_TOKEN", Problem: "was refused by the Bot API (getMe: " + ae.Description + "): check the token"}
+		}
+		log.Warn("Bot API unreachable, retrying", "err", err, "in", delay)
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(delay):
+		}
+	}
+}
+
+// clock is the injected clock, or time.Now.
+func (o appOptions) clock() func() time.Time {
+	if o.Now != nil {
+		return o.Now
+	}
+	return time.Now
+}
+
+func ignoreCanceled(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// quieter returns a logger that drops records below min (River reports job
+// counts at info every few seconds).
+func quieter(l *slog.Logger, min slog.Level) *slog.Logger {
+	return slog.New(minLevel{Handler: l.Handler(), min: min})
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// periodicArgs is the River job of one periodic task. River enqueues
+// periodic jobs on its elected leader only, so with several replicas each
+// task runs once per period, and another replica takes over when the leader
+// dies.
+type periodicArgs struct {
+	Task string `json:"task"`
+}
+
+func (periodicArgs) Kind() string { return "periodic" }
+
+func (periodicArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 30 * time.Second}}
+}
+
+// periodicTask is one piece of periodic work of the bot.
+type periodicTask struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+func (a *app) periodicTasks() []periodicTask {
+	return []periodicTask{
+		{"escalations", a.bot.SweepEscalations},
+		{"important_dates", a.bot.ScanImportantDates},
+	}
+}
+
+func periodicJobs(every time.Duration, tasks []periodicTask) []*river.PeriodicJob {
+	jobs := make([]*river.PeriodicJob, 0, len(tasks))
+	for _, t := range tasks {
+		name := t.name
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(every),
+			func() (river.JobArgs, *river.InsertOpts) { return periodicArgs{Task: name}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	return jobs
+}
+
+// periodicWorker runs the task a periodic job names.
+type periodicWorker struct {
+	river.WorkerDefaults[periodicArgs]
+	tasks []periodicTask
+}
+
+func (w *periodicWorker) Work(ctx context.Context, job *river.Job[periodicArgs]) error {
+	for _, t := range w.tasks {
+		if t.name == job.Args.Task {
+			return t.run(ctx)
+		}
+	}
+	return fmt.Errorf("unknown periodic task %q", job.Args.Task)
+}
