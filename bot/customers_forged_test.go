@@ -37,8 +37,8 @@ func newOrg(t *testing.T, lang string) *org {
 	return o
 }
 
-// snapshot fingerprints every table an action could change.
-func (h *harness) snapshot() string {
+// fingerprint hashes every table an action could change.
+func (h *harness) fingerprint() string {
 	h.t.Helper()
 	var parts []string
 	for _, table := range []string{"customers", "customer_phones", "stage_history", "stages", "settings", "teams", "staff", "invites", "follow_ups", "activities"} {
@@ -88,13 +88,13 @@ func TestForgedCallbacksOnAnotherRepsCustomerChangeNothing(t *testing.T) {
 			o := newOrg(t, lang)
 			h := o.h
 			forbidden := h.tr(lang, "error.forbidden", nil)
-			before := h.snapshot()
+			before := h.fingerprint()
 			for _, data := range customerActions(o) {
 				got := h.press(o.b.user, 1, data)
 				if !onlyToast(got, forbidden) {
 					t.Errorf("rep B pressed %q on rep A's customer: got %s, want only the forbidden notice", data, dump(got))
 				}
-				if after := h.snapshot(); after != before {
+				if after := h.fingerprint(); after != before {
 					t.Fatalf("rep B pressing %q changed the database", data)
 				}
 			}
@@ -104,7 +104,7 @@ func TestForgedCallbacksOnAnotherRepsCustomerChangeNothing(t *testing.T) {
 					t.Errorf("rep pressed admin action %q: got %s", data, dump(got))
 				}
 			}
-			if after := h.snapshot(); after != before {
+			if after := h.fingerprint(); after != before {
 				t.Fatal("forged admin actions changed the database")
 			}
 			// Typed commands are checked too.
@@ -113,7 +113,7 @@ func TestForgedCallbacksOnAnotherRepsCustomerChangeNothing(t *testing.T) {
 					t.Errorf("rep typed %s: got %s", cmd, dump(got))
 				}
 			}
-			if after := h.snapshot(); after != before {
+			if after := h.fingerprint(); after != before {
 				t.Fatal("forged commands changed the database")
 			}
 		})
@@ -126,7 +126,7 @@ func TestExStaffCanDoNothing(t *testing.T) {
 	if _, _, err := h.db.DeactivateStaff(context.Background(), o.a.id, o.admin.id); err != nil {
 		t.Fatal(err)
 	}
-	before := h.snapshot()
+	before := h.fingerprint()
 	notStaff := h.tr("fa", "access.not_staff", nil)
 	for _, data := range append(customerActions(o), adminActions(o)...) {
 		if got := h.press(o.a.user, 1, data); !onlyToast(got, notStaff) {
@@ -138,7 +138,7 @@ func TestExStaffCanDoNothing(t *testing.T) {
 			t.Errorf("ex-staff sent %q: got %s", text, dump(got))
 		}
 	}
-	if h.snapshot() != before {
+	if h.fingerprint() != before {
 		t.Fatal("an ex-staff member changed the database")
 	}
 }
