@@ -9,8 +9,10 @@ import (
 )
 
 func TestLogCallWithVoiceNoteAndDurationKeepsTheSendersTime(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"fa", "ar", "en"} {
 		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t)
 			rep := h.member(100, "Sara", "rep", lang, 0)
 			cid := h.customer("Ali Karimi", rep.id)
@@ -61,6 +63,7 @@ func TestLogCallWithVoiceNoteAndDurationKeepsTheSendersTime(t *testing.T) {
 }
 
 func TestNoteQueuedOfflineKeepsTheMessageDate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "fa", 0)
 	cid := h.customer("مریم رضایی", rep.id)
@@ -87,6 +90,7 @@ func TestNoteQueuedOfflineKeepsTheMessageDate(t *testing.T) {
 }
 
 func TestFollowUpTypedInTheUsersLanguage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		lang, text, tz string
 	}{
@@ -96,6 +100,7 @@ func TestFollowUpTypedInTheUsersLanguage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t)
 			rep := h.member(100, "Sara", "rep", tt.lang, 0)
 			cid := h.customer("Ali", rep.id)
@@ -120,10 +125,12 @@ func TestFollowUpTypedInTheUsersLanguage(t *testing.T) {
 }
 
 func TestUnparsableOrPastDateIsExplainedAndTheCallKept(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ lang, past string }{
 		{"fa", "امروز ساعت ۸"}, {"ar", "اليوم الساعة ٨"}, {"en", "today 8am"},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t)
 			rep := h.member(100, "Sara", "rep", tt.lang, 0)
 			cid := h.customer("Ali", rep.id)
@@ -153,6 +160,7 @@ func TestUnparsableOrPastDateIsExplainedAndTheCallKept(t *testing.T) {
 }
 
 func TestCallBackLaterInsistsOnADate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "fa", 0)
 	cid := h.customer("Ali", rep.id)
@@ -185,6 +193,7 @@ func TestCallBackLaterInsistsOnADate(t *testing.T) {
 }
 
 func TestCancelMakesTheFlowsButtonsStale(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "en", 0)
 	cid := h.customer("Ali", rep.id)
@@ -201,6 +210,7 @@ func TestCancelMakesTheFlowsButtonsStale(t *testing.T) {
 }
 
 func TestQuickChoicesFollowWorkingHours(t *testing.T) {
+	t.Parallel()
 	teh, _ := time.LoadLocation("Asia/Tehran")
 	rep := crmStaff("fa", "Asia/Tehran")
 	// Wednesday 2026-11-25 15:00 Tehran: tomorrow is Thursday (08–13), so
@@ -231,6 +241,7 @@ func TestQuickChoicesFollowWorkingHours(t *testing.T) {
 }
 
 func TestLogCallFromTheMainKeyboard(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "fa", 0)
 	other := h.member(101, "Reza", "rep", "fa", 0)

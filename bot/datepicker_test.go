@@ -22,6 +22,7 @@ func grid(t *testing.T, msgs []delivery.Message) [][]models.InlineKeyboardButton
 }
 
 func TestMonthGridFollowsTheLocale(t *testing.T) {
+	t.Parallel()
 	// 2026-11-22 is a Sunday: 1 Azar 1405 for the Persian rep.
 	tests := []struct {
 		lang, title, head, firstDay string
@@ -33,6 +34,7 @@ func TestMonthGridFollowsTheLocale(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t)
 			rep := h.member(100, "Sara", "rep", tt.lang, 0)
 			cid := h.customer("Ali", rep.id)
@@ -84,6 +86,7 @@ func TestMonthGridFollowsTheLocale(t *testing.T) {
 }
 
 func TestMonthGridNavigates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "fa", 0)
 	cid := h.customer("Ali", rep.id)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParseYearlyDate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		cal  calendar.Calendar
@@ -43,6 +44,7 @@ func TestParseYearlyDate(t *testing.T) {
 }
 
 func TestAddImportantDateTypedOrPicked(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "fa", 0)
 	cid := h.customer("Ali", rep.id)
@@ -80,6 +82,7 @@ func TestAddImportantDateTypedOrPicked(t *testing.T) {
 }
 
 func TestImportantDatesRemindTheDayBeforeAndOnTheDay(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	fa := h.member(100, "Sara", "rep", "fa", 0)
 	en := h.member(101, "John", "rep", "en", 0)

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +21,7 @@ func myCodes() map[string]bool {
 }
 
 func TestCallbackCodesDoNotCollide(t *testing.T) {
+	t.Parallel()
 	b := &Bot{commands: map[string]handlerFunc{}, actions: map[string]actionFunc{}, flows: map[string]flowFunc{}}
 	b.routesCore()
 	b.routesOnboarding()
@@ -47,6 +47,7 @@ func (h *harness) fuSnapshot() string {
 }
 
 func TestForgedCallbacksChangeNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	team := h.team("North")
 	a := h.member(100, "Sara", "rep", "fa", team)
@@ -120,5 +121,4 @@ func TestForgedCallbacksChangeNothing(t *testing.T) {
 			}
 		})
 	}
-	_ = fmt.Sprint()
 }

@@ -9,6 +9,7 @@ import (
 )
 
 func TestHistoryInterleavesStagesAndPlaysVoice(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "fa", 0)
 	cid := h.customer("Ali", rep.id)

@@ -33,8 +33,10 @@ func (h *harness) render(n delivery.Notification) (delivery.Message, bool) {
 }
 
 func TestReminderShowsNameLastNoteAndButtons(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"fa", "ar", "en"} {
 		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t)
 			rep := h.member(100, "Sara", "rep", lang, 0)
 			cid := h.customer("Dana Trading", rep.id)
@@ -70,6 +72,7 @@ func TestReminderShowsNameLastNoteAndButtons(t *testing.T) {
 }
 
 func TestSnoozeReplacesTheReminder(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(100, "Sara", "rep", "fa", 0)
 	cid := h.customer("Ali", rep.id)
@@ -121,6 +124,7 @@ func TestSnoozeReplacesTheReminder(t *testing.T) {
 }
 
 func TestEscalationOnceToTheManagerAfterTheDelay(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	team := h.team("North")
 	mgr := h.member(200, "Maryam", "manager", "ar", team)

@@ -7,8 +7,10 @@ import (
 )
 
 func TestMyDayListsOverdueFirst(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"fa", "ar", "en"} {
 		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t)
 			rep := h.member(100, "Sara", "rep", lang, 0)
 			loc, _ := time.LoadLocation(memberTZ[lang])
