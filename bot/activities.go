@@ -321,7 +321,8 @@ func (b *Bot) logMessage(r *req, st *State) error {
 	case "date", "hour":
 		return b.typedDue(r, st, m.Text)
 	}
-	if st.Data["lu"] == id(r.u.ID) { // a replay: already applied
+	if lu, ok := argID([]string{st.Data["lu"]}, 0); ok && r.u.ID <= lu {
+		// A replay: a chat's updates arrive in order, so this one was applied.
 		return b.showDetails(r, st, false)
 	}
 	text := strings.TrimSpace(m.Text)

@@ -256,3 +256,47 @@ func TestLogCallFromTheMainKeyboard(t *testing.T) {
 		t.Fatalf("search shows only my customer: %s", dump(got))
 	}
 }
+
+func TestVisitWithLocation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	rep := h.member(100, "Sara", "rep", "ar", 0)
+	cid := h.customer("Ali", rep.id)
+	got := h.press(rep.user, 1, cb(actLogVisit, id(cid)))
+	if hasButton(got, cb(actOutcome, strings.Split(button(t, got, actOutcome+":"), ":")[1], "no_answer")) {
+		t.Errorf("a visit offers \"no answer\": %s", dump(got))
+	}
+	n := strings.Split(button(t, got, actOutcome+":"), ":")[1]
+	got = h.press(rep.user, 1, cb(actOutcome, n, "reached"))
+	var asks bool
+	for _, m := range got {
+		if kb, ok := m.ReplyMarkup.(*models.ReplyKeyboardMarkup); ok && len(kb.Keyboard) > 0 && kb.Keyboard[0][0].RequestLocation {
+			asks = true
+		}
+	}
+	if !asks {
+		t.Fatalf("no request_location button: %s", dump(got))
+	}
+	first := h.msgUpdate(rep.user, h.now, func(m *models.Message) { m.Text = "met the buyer" })
+	h.handle(first)
+	h.handle(h.msgUpdate(rep.user, h.now, func(m *models.Message) { m.Location = &models.Location{Latitude: 25.2, Longitude: 55.27} }))
+	h.handle(first) // an older update replayed: not appended again
+	var lat, lon float64
+	var note string
+	if err := h.db.Pool.QueryRow(t.Context(), `SELECT latitude, longitude, note FROM activities WHERE customer_id = $1 AND kind = 'visit'`, cid).Scan(&lat, &lon, &note); err != nil {
+		t.Fatal(err)
+	}
+	if lat != 25.2 || lon != 55.27 || note != "met the buyer" {
+		t.Fatalf("visit stored %v %v %q", lat, lon, note)
+	}
+	got = h.press(rep.user, 1, cb(actNextStep, n, nsNone))
+	restored := false
+	for _, m := range got {
+		if _, ok := m.ReplyMarkup.(*models.ReplyKeyboardMarkup); ok {
+			restored = true
+		}
+	}
+	if !restored {
+		t.Errorf("the main keyboard is not restored after a visit: %s", dump(got))
+	}
+}

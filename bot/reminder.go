@@ -18,10 +18,6 @@ const (
 	kindDateGreeting = "date_greeting"
 )
 
-// Renderer builds a notification's message when it is due; skip reports
-// that it no longer applies and must not be sent.
-type Renderer = func(ctx context.Context, n delivery.Notification) (m delivery.Message, skip bool, err error)
-
 // Renderers returns the renderers of the notifications the bot schedules,
 // by Kind: "reminder", "escalation" and "date_greeting". Each reads the
 // state of then (the follow-up or date named by RefID) and writes in the
