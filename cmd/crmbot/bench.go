@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/inbox"
+	"github.com/telecrm/crmbot/internal/pgcluster"
+	"github.com/telecrm/crmbot/internal/postgres"
+	"github.com/telecrm/crmbot/internal/sandbox"
+)
+
+// benchConfig is what `crmbot bench` measures.
+type benchConfig struct {
+	scenario string
+	drainN   int
+	rate     float64
+	steady   time.Duration
+	updates  int
+	chats    int
+}
+
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c benchConfig
+	fs := newFlags("bench", "Measure the durable path against a local sandbox with Telegram's limits: notification drain, notification lateness, inbound webhook throughput. Uses DATABASE_URL (its database is wiped of inbox and job rows) or starts a throwaway PostgreSQL.", stderr)
+	fs.StringVar(&c.scenario, "scenario", "all", "drain, lateness, inbound or all")
+	fs.IntVar(&c.drainN, "n", 10000, "notifications due at once (drain)")
+	fs.Float64Var(&c.rate, "rate", 20, "notifications due per second (lateness)")
+	fs.DurationVar(&c.steady, "duration", 60*time.Second, "how long notifications keep coming due (lateness)")
+	fs.IntVar(&c.updates, "updates", 20000, "updates posted to the webhook (inbound)")
+	fs.IntVar(&c.chats, "chats", 500, "chats the inbound updates come from")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	url := os.Getenv("DATABASE_URL")
+	if url == "" {
+		fmt.Fprintln(stderr, "starting a throwaway PostgreSQL…")
+		cl, err := pgcluster.Start(ctx)
+		if err != nil {
+			return err
+		}
+		defer cl.Close()
+		url = cl.URL("postgres")
+	}
+	if err := postgres.Migrate(ctx, url, nil); err != nil {
+		return err
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	pool, err := postgres.Open(ctx, url+sep+"pool_max_conns=50")
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	run := map[string]func(context.Context, *pgxpool.Pool, benchConfig, io.Writer) error{
+		"drain": benchDrain, "lateness": benchLateness, "inbound": benchInbound,
+	}
+	for _, name := range []string{"drain", "lateness", "inbound"} {
+		if c.scenario != "all" && c.scenario != name {
+			continue
+		}
+		if err := resetBench(ctx, pool); err != nil {
+			return err
+		}
+		if err := run[name](ctx, pool, c, stdout); err != nil {
+			return fmt.Errorf("bench %s: %w", name, err)
+		}
+	}
+	if _, ok := run[c.scenario]; !ok && c.scenario != "all" {
+		return fmt.Errorf("bench: unknown scenario %q: %w", c.scenario, errUsage)
+	}
+	return nil
+}
+
+func resetBench(ctx context.Context, pool *pgxpool.Pool) error {
+	_, err := pool.Exec(ctx, `TRUNCATE update_inbox, outbox, sends, unreachable_chats, river_job;
+		UPDATE send_pacing SET tat = '-infinity', paused_until = '-infinity'`)
+	return err
+}
+
+var benchLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// notifyRig is a sandbox with Telegram's limits, a sender and a River
+// client working notifications.
+type notifyRig struct {
+	sb     *sandbox.Server
+	n      *delivery.Notifier
+	river  *river.Client[pgx.Tx]
+	stop   func()
+	db     *postgres.DB
+	closer func()
+}
+
+func newNotifyRig(ctx context.Context, pool *pgxpool.Pool, users int) (*notifyRig, error) {
+	sb := sandbox.New(sandbox.Options{MaxCalls: 1_000_000})
+	hs := httptest.NewServer(sb.Handler())
+	sb.SetURL(hs.URL)
+	for u := 1; u <= users; u++ {
+		if _, err := sb.SendText(int64(u), "/start", sandbox.MsgOpts{}); err != nil {
+			return nil, err
+		}
+	}
+	db := postgres.New(pool)
+	client := delivery.NewClient(hs.URL, sb.Token(), nil)
+	sender := delivery.NewSender(client, pool, delivery.SenderOptions{Logger: benchLog})
+	n := delivery.NewNotifier(db, sender, nil, benchLog)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, n.Worker())
+	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog, NotifyWorkers: 40})
+	if err != nil {
+		return nil, err
+	}
+	n.Attach(rc)
+	rctx, cancel := context.WithCancel(ctx)
+	if err := rc.Start(rctx); err != nil {
+		cancel()
+		return nil, err
+	}
+	go delivery.Promote(rctx, pool, 250*time.Millisecond, nil)
+	return &notifyRig{sb: sb, n: n, river: rc, db: db, stop: func() {
+		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
+		defer c()
+		rc.Stop(sctx)
+		cancel()
+		sb.Close()
+		hs.Close()
+	}}, nil
+}
+
+// insert schedules notifications in batches of one transaction each.
+func (r *notifyRig) insert(ctx context.Context, pool *pgxpool.Pool, nos []delivery.Notification) error {
+	for len(nos) > 0 {
+		batch := nos[:min(len(nos), 1000)]
+		nos = nos[len(batch):]
+		params := make([]river.InsertManyParams, len(batch))
+		for i, no := range batch {
+			params[i] = river.InsertManyParams{Args: delivery.NotifyArgs{N: no, Key: no.DedupKey}, InsertOpts: &river.InsertOpts{ScheduledAt: no.Due}}
+		}
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			_, err := r.river.InsertManyTx(ctx, tx, params)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func textMsg(chat int64, key string) *delivery.Message {
+	return &delivery.Message{Method: "sendMessage", ChatID: chat, Text: key}
+}
+
+func benchDrain(ctx context.Context, pool *pgxpool.Pool, c benchConfig, w io.Writer) error {
+	chats := max(c.drainN/5, 1)
+	rig, err := newNotifyRig(ctx, pool, chats)
+	if err != nil {
+		return err
+	}
+	defer rig.stop()
+	now := time.Now()
+	nos := make([]delivery.Notification, c.drainN)
+	for i := range nos {
+		chat := int64(i%chats + 1)
+		key := fmt.Sprintf("drain:%d", i)
+		nos[i] = delivery.Notification{Kind: "bench", ChatID: chat, DedupKey: key, Due: now, Message: textMsg(chat, key)}
+	}
+	if err := rig.insert(ctx, pool, nos); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "drain: %d notifications to %d chats due at once…\n", c.drainN, chats)
+	if err := waitSent(ctx, pool, c.drainN, time.Duration(c.drainN)*time.Second/10+time.Minute); err != nil {
+		return err
+	}
+	calls := rig.sb.Calls(sandbox.CallFilter{Method: "sendMessage"})
+	var ok []sandbox.Call
+	throttled := 0
+	for _, cl := range calls {
+		switch {
+		case cl.OK:
+			ok = append(ok, cl)
+		case cl.ErrorCode == 429:
+			throttled++
+		}
+	}
+	if len(ok) < 2 {
+		return errors.New("nothing was sent")
+	}
+	elapsed := ok[len(ok)-1].Time.Sub(ok[0].Time)
+	// The tightest spacing of two messages to one chat.
+	last := map[string]time.Time{}
+	minGap := time.Hour
+	for _, cl := range ok {
+		chat := cl.Params["chat_id"]
+		if t, seen := last[chat]; seen {
+			minGap = min(minGap, cl.Time.Sub(t))
+		}
+		last[chat] = cl.Time
+	}
+	fmt.Fprintf(w, "drain: %d sent in %.1fs = %.2f msg/s; %d answered 429 (%.2f%%); tightest spacing to one chat %v\n",
+		len(ok), elapsed.Seconds(), float64(len(ok)-1)/elapsed.Seconds(), throttled,
+		100*float64(throttled)/float64(len(calls)), minGap.Round(time.Millisecond))
+	return nil
+}
+
+func waitSent(ctx context.Context, pool *pgxpool.Pool, n int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		var sent int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM sends WHERE status = 'sent'`).Scan(&sent); err != nil {
+			return err
+		}
+		if sent >= n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("only %d of %d sent after %v", sent, n, timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func benchLateness(ctx context.Context, pool *pgxpool.Pool, c benchConfig, w io.Writer) error {
+	total := int(c.rate * c.steady.Seconds())
+	chats := max(total/3, 1)
+	rig, err := newNotifyRig(ctx, pool, chats)
+	if err != nil {
+		return err
+	}
+	defer rig.stop()
+	start := time.Now().Add(3 * time.Second)
+	due := map[string]time.Time{}
+	nos := make([]delivery.Notification, total)
+	for i := range nos {
+		chat := int64(i%chats + 1)
+		key := fmt.Sprintf("late:%d", i)
+		at := start.Add(time.Duration(float64(i) / c.rate * float64(time.Second)))
+		due[key] = at
+		nos[i] = delivery.Notification{Kind: "bench", ChatID: chat, DedupKey: key, Due: at, Message: textMsg(chat, key)}
+	}
+	if err := rig.insert(ctx, pool, nos); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "lateness: %d notifications coming due at %.0f/s for %v…\n", total, c.rate, c.steady)
+	if err := waitSent(ctx, pool, total, c.steady+time.Minute); err != nil {
+		return err
+	}
+	var late []time.Duration
+	for _, cl := range rig.sb.Calls(sandbox.CallFilter{Method: "sendMessage"}) {
+		if d, ok := due[cl.Params["text"]]; ok && cl.OK {
+			late = append(late, cl.Time.Sub(d))
+		}
+	}
+	slices.Sort(late)
+	fmt.Fprintf(w, "lateness: %d sent; p50 %v, p99 %v, max %v\n", len(late), pct(late, 50), pct(late, 99), late[len(late)-1].Round(time.Millisecond))
+	return nil
+}
+
+func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	return ds[min(len(ds)-1, len(ds)*p/100)].Round(time.Millisecond)
+}
+
+func benchInbound(ctx context.Context, pool *pgxpool.Pool, c benchConfig, w io.Writer) error {
+	db := postgres.New(pool)
+	var processed atomic.Int64
+	trivial := inbox.HandlerFunc(func(context.Context, *models.Update) error { processed.Add(1); return nil })
+	disp := inbox.NewDispatcher(db, trivial, pool, inbox.DispatcherOptions{Workers: 16, PollInterval: 100 * time.Millisecond, Logger: benchLog})
+	dctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go disp.Run(dctx)
+	const secret = "bench-secret-0123456789"
+	srv := httptest.NewServer(inbox.NewWebhook(db, pool.Ping, secret, benchLog).Routes("/tg"))
+	defer srv.Close()
+	fmt.Fprintf(w, "inbound: posting %d updates from %d chats to the webhook, 32 at a time…\n", c.updates, c.chats)
+	lat := make([]time.Duration, c.updates)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	start := time.Now()
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	for g := 0; g < 32; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= c.updates {
+					return
+				}
+				chat := i%c.chats + 1
+				body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"U"},"text":"hi"}}`, i+1, i+1, chat, chat)
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/tg", bytes.NewBufferString(body))
+				req.Header.Set(inbox.SecretHeader, secret)
+				t0 := time.Now()
+				resp, err := hc.Do(req)
+				lat[i] = time.Since(t0)
+				if err != nil || resp.StatusCode != 200 {
+					failed.Add(1)
+				}
+				if resp != nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	acked := time.Since(start)
+	for processed.Load() < int64(c.updates) {
+		if time.Since(start) > 5*time.Minute {
+			return fmt.Errorf("only %d of %d processed", processed.Load(), c.updates)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	done := time.Since(start)
+	slices.Sort(lat)
+	fmt.Fprintf(w, "inbound: %d acked in %.1fs (%.0f/s, %d failed); ack latency p50 %v p99 %v\n",
+		c.updates, acked.Seconds(), float64(c.updates)/acked.Seconds(), failed.Load(), pct(lat, 50), pct(lat, 99))
+	fmt.Fprintf(w, "inbound: all committed and processed in %.1fs = %.0f updates/s\n", done.Seconds(), float64(c.updates)/done.Seconds())
+	return nil
+}
