@@ -41,6 +41,15 @@ func (db *DB) CreateTeam(ctx context.Context, name string, by int64) (t crm.Team
 		return t, crm.Errorf(crm.EInvalid, "team name")
 	}
 	tx := db.q(ctx)
+	// Check first: a unique violation would abort the caller's transaction,
+	// and with it the reply that explains the conflict.
+	var taken bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM teams WHERE lower(name) = lower($1))`, name).Scan(&taken); err != nil {
+		return t, err
+	}
+	if taken {
+		return t, crm.Errorf(crm.EConflict, "team name taken")
+	}
 	t, err = scanTeam(tx.QueryRow(ctx, `INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id, name, 0::bigint`, name, db.now()))
 	if err != nil {
 		return t, err
