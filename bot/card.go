@@ -3,6 +3,7 @@ package bot
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 
@@ -13,6 +14,23 @@ import (
 
 // maxCardDates bounds the important dates a card lists.
 const maxCardDates = 8
+
+// maxCardRunes keeps a card under Telegram's 4096 characters. Every field
+// is clipped on its own, so this only guards against surprises.
+const maxCardRunes = 3900
+
+// joinWithin joins lines with new lines, dropping whole lines from the end
+// past max runes (each line is balanced HTML, so the result stays valid).
+func joinWithin(lines []string, max int) string {
+	n := 0
+	for i, l := range lines {
+		n += utf8.RuneCountInString(l) + 1
+		if n > max {
+			return strings.Join(append(lines[:i:i], "…"), "\n")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
 
 // cal is the user's calendar (Gregorian when unset or unknown).
 func (r *req) cal() calendar.Calendar {
@@ -77,11 +95,7 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 		lines = append(lines, r.t("card.relationship", map[string]any{"Level": r.t("card.level."+strconv.Itoa(c.RelationshipLevel), nil)}))
 	}
 	lines = append(lines, r.dateLines(dates)...)
-	text := strings.Join(lines, "\n")
-	if len([]rune(text)) > 4000 {
-		text = string([]rune(text)[:4000]) + "…"
-	}
-	return text, nil
+	return joinWithin(lines, maxCardRunes), nil
 }
 
 // contactLines say when the customer was last contacted and when the next

@@ -83,6 +83,7 @@ func adminActions(o *org) []string {
 }
 
 func TestForgedCallbacksOnAnotherRepsCustomerChangeNothing(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"fa", "ar", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			o := newOrg(t, lang)
@@ -121,6 +122,7 @@ func TestForgedCallbacksOnAnotherRepsCustomerChangeNothing(t *testing.T) {
 }
 
 func TestExStaffCanDoNothing(t *testing.T) {
+	t.Parallel()
 	o := newOrg(t, "fa")
 	h := o.h
 	if _, _, err := h.db.DeactivateStaff(context.Background(), o.a.id, o.admin.id); err != nil {
@@ -146,6 +148,7 @@ func TestExStaffCanDoNothing(t *testing.T) {
 // Managers see their team's customers; reps of the team see only the pool
 // and their own.
 func TestManagerMayActOnTeamCustomers(t *testing.T) {
+	t.Parallel()
 	o := newOrg(t, "en")
 	h := o.h
 	got := h.press(o.manager.user, 1, cb(actCard, id(o.customer)))

@@ -13,6 +13,7 @@ import (
 )
 
 func TestCreateCustomerWithPersianNameAndDigits(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"fa", "ar", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			h := newHarness(t)
@@ -51,6 +52,7 @@ func TestCreateCustomerWithPersianNameAndDigits(t *testing.T) {
 }
 
 func TestManagerMayLeaveNewCustomerInThePool(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	mgr := h.member(2, "Maryam", "manager", "en", h.team("North"))
 	h.text(mgr.user, "/new")
@@ -67,6 +69,7 @@ func TestManagerMayLeaveNewCustomerInThePool(t *testing.T) {
 }
 
 func TestDuplicatePhoneOffersTheExistingCard(t *testing.T) {
+	t.Parallel()
 	o := newOrg(t, "fa")
 	h := o.h
 	// Rep A types the same number in another format: their own card opens.
@@ -96,6 +99,7 @@ func TestDuplicatePhoneOffersTheExistingCard(t *testing.T) {
 }
 
 func TestContactCardCreatesCustomer(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(3, "Sara", "rep", "ar", 0)
 	got := h.handle(h.msgUpdate(rep.user, h.now, func(m *models.Message) {
@@ -121,6 +125,7 @@ func TestContactCardCreatesCustomer(t *testing.T) {
 }
 
 func TestFindAcrossLetterFormsAndDigits(t *testing.T) {
+	t.Parallel()
 	o := newOrg(t, "fa")
 	h := o.h
 	ctx := context.Background()
@@ -148,6 +153,7 @@ func TestFindAcrossLetterFormsAndDigits(t *testing.T) {
 }
 
 func TestSearchPagination(t *testing.T) {
+	t.Parallel()
 	for _, query := range []string{"karimi", strings.Repeat("کریمی", 5)} { // the second is too long for callback data
 		t.Run(fmt.Sprint(len(query)), func(t *testing.T) {
 			h := newHarness(t)
@@ -172,6 +178,7 @@ func TestSearchPagination(t *testing.T) {
 }
 
 func TestCardShowsDatesInTheUsersCalendarAndDigits(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ lang, last, next, birthday string }{
 		{"fa", "دیروز", "فردا، ساعت ۱۰:۳۰", "۱۵ اسفند ۱۳۶۵"},
 		{"ar", "أمس", "غداً، الساعة ١١:٠٠", "١٥ إسفند ١٣٦٥"},
@@ -203,6 +210,7 @@ func TestCardShowsDatesInTheUsersCalendarAndDigits(t *testing.T) {
 }
 
 func TestEditFieldsTagsAndClaim(t *testing.T) {
+	t.Parallel()
 	o := newOrg(t, "en")
 	h := o.h
 	c := id(o.customer)

@@ -38,6 +38,7 @@ func allButtons(got []delivery.Message) []string {
 }
 
 func TestInviteThenOnboardingInEachLanguage(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		lang, tgLang, cal, zone, expiry string
 	}{
@@ -109,6 +110,7 @@ func TestInviteThenOnboardingInEachLanguage(t *testing.T) {
 }
 
 func TestManagerInvitesRepToOwnTeamAndRevokes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	team := h.team("North")
 	mgr := h.member(2, "Maryam", "manager", "fa", team)
@@ -135,6 +137,7 @@ func TestManagerInvitesRepToOwnTeamAndRevokes(t *testing.T) {
 }
 
 func TestSettingsChangeLanguageCalendarZoneAndHours(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep := h.member(3, "Sara", "rep", "fa", 0)
 	got := h.text(rep.user, "/settings")

@@ -12,6 +12,7 @@ func (h *harness) stageID(template, key string) int64 {
 }
 
 func TestStageMovesWithAndWithoutReason(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"fa", "ar", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			o := newOrg(t, lang)
@@ -76,6 +77,7 @@ func TestStageMovesWithAndWithoutReason(t *testing.T) {
 }
 
 func TestAdminSwitchesPipelineAndRenamesStages(t *testing.T) {
+	t.Parallel()
 	o := newOrg(t, "fa")
 	h := o.h
 	got := h.text(o.admin.user, "/pipeline")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestAdminBuildsTeam(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.member(1, "Admin", "admin", "fa", 0)
 	mgr := h.member(2, "Maryam", "manager", "fa", 0)
@@ -41,6 +42,7 @@ func TestAdminBuildsTeam(t *testing.T) {
 }
 
 func TestTeamOverviewCountsOpenAndOverdueFollowUps(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ lang, want string }{
 		{"fa", "• Reza: ۳ باز، ۲ عقب‌افتاده"},
 		{"ar", "• Reza: ٣ متابعات مفتوحة، متابعتان متأخرتان"},
@@ -69,6 +71,7 @@ func TestTeamOverviewCountsOpenAndOverdueFollowUps(t *testing.T) {
 }
 
 func TestDeactivationHandsOverCustomersAndBlocksAtOnce(t *testing.T) {
+	t.Parallel()
 	o := newOrg(t, "fa")
 	h := o.h
 	h.exec(`INSERT INTO follow_ups (customer_id, assignee_id, due_at) VALUES ($1, $2, $3)`, o.customer, o.a.id, h.now.Add(time.Hour))
