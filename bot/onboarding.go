@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/go-telegram/bot/models"
@@ -179,7 +180,7 @@ func (b *Bot) askZone(r *req, mode string, edit bool) error {
 	var btns []models.InlineKeyboardButton
 	for _, i := range zoneOrder(r.staff.Locale) {
 		z := timeZones[i]
-		btns = append(btns, inlineBtn(mark(r.t("settings.tz."+z.key, nil), z.zone == r.staff.TimeZone), cb(actPickZone, mode, itoaSmall(i))))
+		btns = append(btns, inlineBtn(mark(r.t("settings.tz."+z.key, nil), z.zone == r.staff.TimeZone), cb(actPickZone, mode, strconv.Itoa(i))))
 	}
 	return r.show(r.t("onboarding.ask_timezone", nil), inlineKb(inlineRows(2, btns...)...), edit)
 }

@@ -32,8 +32,6 @@ func zoneOrder(locale string) []int {
 	return append(first, rest...)
 }
 
-func itoaSmall(i int) string { return strconv.Itoa(i) }
-
 // zoneLabel names a time zone in the user's language.
 func (r *req) zoneLabel(zone string) string {
 	for _, z := range timeZones {
