@@ -23,7 +23,7 @@ type SenderOptions struct {
 	// replicas together; default 30 (Telegram's bulk limit).
 	GlobalRate float64
 	// Headroom scales GlobalRate down so that network jitter never lets 31
-	// messages land in one second at Telegram; default 0.96.
+	// messages land in one second at Telegram; default 0.94.
 	Headroom float64
 	// ChatInterval is the least time between two messages to one chat;
 	// default 1 s.
@@ -46,7 +46,7 @@ func (o SenderOptions) withDefaults() SenderOptions {
 		o.GlobalRate = 30
 	}
 	if o.Headroom <= 0 || o.Headroom > 1 {
-		o.Headroom = 0.96
+		o.Headroom = 0.94
 	}
 	if o.ChatInterval <= 0 {
 		o.ChatInterval = time.Second

@@ -33,42 +33,33 @@ func (db *DB) InsertUpdates(ctx context.Context, ups []InboxUpdate) (n int, err 
 	if len(ups) == 0 {
 		return 0, nil
 	}
-	err = db.InTx(ctx, func(ctx context.Context) error {
-		q := db.q(ctx)
-		ids := make([]int64, len(ups))
-		chats := make([]int64, len(ups))
-		users := make([]int64, len(ups))
-		msgs := make([]int64, len(ups))
-		kinds := make([]string, len(ups))
-		payloads := make([]string, len(ups))
-		var writers []int64
-		for i, u := range ups {
-			ids[i], chats[i], users[i], msgs[i], kinds[i], payloads[i] = u.UpdateID, u.ChatID, u.UserID, u.MessageID, u.Kind, string(u.Payload)
-			if u.Kind == "message" || u.Kind == "callback_query" || u.Kind == "edited_message" {
-				writers = append(writers, u.ChatID)
-			}
+	ids := make([]int64, len(ups))
+	chats := make([]int64, len(ups))
+	users := make([]int64, len(ups))
+	msgs := make([]int64, len(ups))
+	kinds := make([]string, len(ups))
+	payloads := make([]string, len(ups))
+	writers := []int64{}
+	for i, u := range ups {
+		ids[i], chats[i], users[i], msgs[i], kinds[i], payloads[i] = u.UpdateID, u.ChatID, u.UserID, u.MessageID, u.Kind, string(u.Payload)
+		if u.Kind == "message" || u.Kind == "callback_query" || u.Kind == "edited_message" {
+			writers = append(writers, u.ChatID)
 		}
-		tag, err := q.Exec(ctx, `
+	}
+	// One statement, so that outside a transaction it is one round trip
+	// and one commit: store, clear the writers' unreachable marks, notify.
+	err = db.q(ctx).QueryRow(ctx, `
+		WITH ins AS (
 			INSERT INTO update_inbox (update_id, chat_id, user_id, message_id, kind, payload, received_at, next_attempt_at)
 			SELECT u.id, u.chat, nullif(u.usr, 0), nullif(u.msg, 0), u.kind, u.payload::jsonb, $7, $7
 			  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
 			       AS u(id, chat, usr, msg, kind, payload)
-			ON CONFLICT (update_id) DO NOTHING`,
-			ids, chats, users, msgs, kinds, payloads, db.now())
-		if err != nil {
-			return err
-		}
-		n = int(tag.RowsAffected())
-		if len(writers) > 0 {
-			if _, err := q.Exec(ctx, `DELETE FROM unreachable_chats WHERE chat_id = ANY($1)`, writers); err != nil {
-				return err
-			}
-		}
-		if n > 0 {
-			_, err = q.Exec(ctx, `SELECT pg_notify($1, '')`, InboxChannel)
-		}
-		return err
-	})
+			ON CONFLICT (update_id) DO NOTHING
+			RETURNING 1),
+		del AS (DELETE FROM unreachable_chats WHERE chat_id = ANY($8::bigint[])),
+		cnt AS (SELECT count(*) AS n FROM ins)
+		SELECT cnt.n FROM cnt LEFT JOIN LATERAL (SELECT pg_notify($9, '') WHERE cnt.n > 0) x ON true`,
+		ids, chats, users, msgs, kinds, payloads, db.now(), writers, InboxChannel).Scan(&n)
 	return n, err
 }
 
@@ -152,14 +143,6 @@ func (db *DB) InSavepoint(ctx context.Context, fn func(ctx context.Context) erro
 		return err
 	}
 	return sp.Commit(ctx)
-}
-
-// LastUpdateID is the highest update_id ever stored, 0 when none: a poller
-// that starts again asks Telegram for what comes after it.
-func (db *DB) LastUpdateID(ctx context.Context) (id int64, err error) {
-	defer wrap(&err, "last update id")
-	err = db.q(ctx).QueryRow(ctx, `SELECT coalesce(max(update_id), 0) FROM update_inbox`).Scan(&id)
-	return id, err
 }
 
 // InboxCounts reports how many updates are pending, done and parked.
