@@ -20,7 +20,6 @@ const PollerLockKey int64 = 0x63726d706f6c6c // "crmpoll"
 // PollerStore is what the poller needs of the store (*postgres.DB).
 type PollerStore interface {
 	UpdateStore
-	LastUpdateID(ctx context.Context) (int64, error)
 }
 
 // PollerOptions configure a Poller. Zero values take the defaults.
@@ -116,13 +115,12 @@ func (p *Poller) lead(ctx context.Context) (bool, error) {
 	if err := p.api.Call(ctx, "deleteWebhook", map[string]any{}, nil); err != nil {
 		return true, fmt.Errorf("delete webhook: %w", err)
 	}
-	offset, err := p.store.LastUpdateID(ctx)
-	if err != nil {
-		return true, err
-	}
-	if offset > 0 {
-		offset++
-	}
+	// No stored offset: Telegram keeps what we have not confirmed, and
+	// confirms only below the offset we pass, so the first call without one
+	// returns exactly the unconfirmed updates (duplicates of committed ones
+	// are dropped by update_id). A stored offset would skip everything after
+	// Telegram restarts its numbering (it does after a quiet week).
+	var offset int64
 	fails := 0
 	for ctx.Err() == nil {
 		if _, err := conn.Exec(ctx, "SELECT 1"); err != nil {

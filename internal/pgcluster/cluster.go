@@ -112,6 +112,9 @@ func Open(ctx context.Context, dir string) (*Cluster, error) {
 	if err := c.setCred(); err != nil {
 		return nil, err
 	}
+	if err := c.checkReachable(); err != nil {
+		return nil, err
+	}
 	if _, err := os.Stat(filepath.Join(abs, "data", "PG_VERSION")); err != nil {
 		if err := c.init(ctx); err != nil {
 			return nil, err
@@ -135,6 +138,26 @@ func (c *Cluster) setCred() error {
 	gid, _ := strconv.Atoi(u.Gid)
 	c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	return nil
+}
+
+// checkReachable makes sure the postgres user (when running as root) can
+// reach the cluster's directory: every parent must be searchable by others.
+func (c *Cluster) checkReachable() error {
+	if c.cred == nil {
+		return nil
+	}
+	for d := filepath.Dir(c.dir); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("the postgres user cannot reach %s (running as root, %s is not searchable by others): choose a directory under a world-searchable path or set DATABASE_URL", c.dir, d)
+		}
+		if d == "/" || d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 func (c *Cluster) init(ctx context.Context) error {

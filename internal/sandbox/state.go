@@ -47,7 +47,7 @@ func newState(opts Options) *state {
 	return &state{
 		users:        map[int64]*userRec{},
 		chats:        map[int64]*chatRec{},
-		nextUpdateID: 100000000,
+		nextUpdateID: firstUpdateID(opts),
 		commands:     map[string][]BotCommand{},
 		menuButtons:  map[int64]json.RawMessage{},
 		files:        map[string]*storedFile{},
@@ -55,6 +55,17 @@ func newState(opts Options) *state {
 		queries:      map[string]*queryRec{},
 		limiter:      newLimiter(opts.RateLimits),
 	}
+}
+
+// firstUpdateID numbers a new sandbox's updates from its clock (a thousand
+// a second since 2020), so a restarted sandbox never reuses the IDs of an
+// earlier run that a bot may still have in its inbox.
+func firstUpdateID(opts Options) int64 {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	return max(now().Unix()-1577836800, 1) * 1000
 }
 
 // userRec is a user the sandbox knows: from a persona, AddUser or the first
