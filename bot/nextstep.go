@@ -214,7 +214,7 @@ func (b *Bot) applyDue(r *req, st *State, due time.Time) error {
 	}
 	var f crm.FollowUp
 	if fid, ok := argID([]string{st.Data["f"]}, 0); ok {
-		if f, err = b.followUpToChange(r, fid); err != nil {
+		if _, err := b.followUpToChange(r, fid); err != nil {
 			return err
 		}
 		f, err = b.d.Store.RescheduleFollowUp(r.ctx, fid, due, false)

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -181,11 +180,6 @@ func parseParams(r *http.Request) (params, *apiError) {
 
 func (p params) str(name string) string { return p.v[name] }
 
-func (p params) has(name string) bool {
-	_, ok := p.v[name]
-	return ok
-}
-
 // int64 parses an integer parameter; absent or empty is 0, false.
 func (p params) int64(name string) (int64, bool, *apiError) {
 	s := strings.TrimSpace(p.v[name])
@@ -275,14 +269,4 @@ func splitBotPath(path string) (token, method string, ok bool) {
 		rest = u
 	}
 	return token, rest, true
-}
-
-// sortedKeys is for deterministic text output.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
