@@ -51,8 +51,11 @@ LANGUAGE sql STABLE AS $$
         (SELECT max(message_id) FROM update_inbox WHERE chat_id = p_chat AND message_id IS NOT NULL),
         0);
 $$;
--- The dispatcher takes pending updates in update_id order.
+-- The dispatcher takes pending updates in update_id order. The index on
+-- next_attempt_at tempted the planner, once statistics said most pending
+-- rows are due, into sorting every pending row on each claim.
 CREATE INDEX update_inbox_pending_order_idx ON update_inbox (update_id) WHERE status = 'pending';
+DROP INDEX update_inbox_due_idx;
 
 -- Global send pacing shared by every replica: a GCRA "theoretical arrival
 -- time" and a pause set by any 429 (no replica sends before it ends).

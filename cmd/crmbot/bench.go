@@ -291,7 +291,7 @@ func benchInbound(ctx context.Context, pool *pgxpool.Pool, c benchConfig, w io.W
 	db := postgres.New(pool)
 	var processed atomic.Int64
 	trivial := inbox.HandlerFunc(func(context.Context, *models.Update) error { processed.Add(1); return nil })
-	disp := inbox.NewDispatcher(db, trivial, pool, inbox.DispatcherOptions{Workers: 16, PollInterval: 100 * time.Millisecond, Logger: benchLog})
+	disp := inbox.NewDispatcher(db, trivial, pool, inbox.DispatcherOptions{Workers: 4, PollInterval: 100 * time.Millisecond, Logger: benchLog})
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go disp.Run(dctx)

@@ -91,14 +91,14 @@ type Dispatcher struct {
 	pool    *pgxpool.Pool // for LISTEN; nil means polling only
 	opts    DispatcherOptions
 
-	mu   sync.Mutex
-	wake chan struct{} // closed and replaced to wake idle workers
+	wake chan struct{} // one token wakes one idle worker
 }
 
 // NewDispatcher returns a dispatcher of store's inbox to h. With a pool,
 // workers wake on the inbox's NOTIFY as soon as an update is committed.
 func NewDispatcher(store DispatchStore, h Handler, pool *pgxpool.Pool, opts DispatcherOptions) *Dispatcher {
-	return &Dispatcher{store: store, handler: h, pool: pool, opts: opts.withDefaults(), wake: make(chan struct{})}
+	opts = opts.withDefaults()
+	return &Dispatcher{store: store, handler: h, pool: pool, opts: opts, wake: make(chan struct{}, opts.Workers)}
 }
 
 // Run processes updates until ctx ends. Database outages are waited out.
@@ -119,7 +119,6 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) work(ctx context.Context) {
 	fails := 0
 	for ctx.Err() == nil {
-		wake := d.wakeChan()
 		did, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			fails++
@@ -132,12 +131,15 @@ func (d *Dispatcher) work(ctx context.Context) {
 		}
 		fails = 0
 		if did {
+			// There may be more: bring one more worker in, so a burst
+			// fans out over the pool without every commit waking all.
+			d.Wake()
 			continue
 		}
 		t := time.NewTimer(d.opts.PollInterval)
 		select {
 		case <-ctx.Done():
-		case <-wake:
+		case <-d.wake:
 		case <-t.C:
 		}
 		t.Stop()
@@ -229,18 +231,12 @@ func (d *Dispatcher) handle(ctx context.Context, u postgres.InboxUpdate) (err er
 	return d.handler.Handle(ctx, &upd)
 }
 
-func (d *Dispatcher) wakeChan() chan struct{} {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.wake
-}
-
-// Wake makes idle workers look for updates now.
+// Wake makes one idle worker look for updates now.
 func (d *Dispatcher) Wake() {
-	d.mu.Lock()
-	close(d.wake)
-	d.wake = make(chan struct{})
-	d.mu.Unlock()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
 }
 
 // listen wakes workers on each NOTIFY of the inbox channel, reconnecting
