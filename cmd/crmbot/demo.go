@@ -70,7 +70,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	ps := make([]sandbox.Persona, 0, len(personas))
 	for _, p := range personas {
-		ps = append(ps, sandbox.Persona{UserID: p.UserID, Name: p.Name, Role: p.Role, LanguageCode: p.LanguageCode})
+		ps = append(ps, sandbox.Persona{UserID: p.UserID, Name: p.Name, Role: p.Role, LanguageCode: p.LanguageCode, Started: true})
 	}
 	if err := sb.SetPersonas(ps); err != nil {
 		return err

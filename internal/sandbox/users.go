@@ -281,6 +281,9 @@ type Persona struct {
 	Role         string `json:"role"` // admin, manager, rep or customer
 	LanguageCode string `json:"language_code,omitempty"`
 	PhoneNumber  string `json:"phone_number,omitempty"`
+	// Started says the persona opened the chat with the bot before (the
+	// demo's staff and linked customers), so the bot may write first.
+	Started bool `json:"started,omitempty"`
 }
 
 // SetPersonas replaces the persona list and makes each persona a known user.
@@ -301,6 +304,13 @@ func (s *Server) SetPersonas(list []Persona) error {
 	for _, p := range list {
 		first, last, _ := strings.Cut(p.Name, " ")
 		s.userLocked(p.UserID, first, last, "", p.LanguageCode)
+		if p.Started {
+			_, c, err := s.userChatLocked(p.UserID, MsgOpts{FirstName: first, LastName: last, LanguageCode: p.LanguageCode})
+			if err != nil {
+				return err
+			}
+			c.started = true
+		}
 	}
 	s.notifyLocked()
 	return nil
