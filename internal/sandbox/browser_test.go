@@ -180,7 +180,7 @@ func nodePath(t *testing.T) string {
 	t.Helper()
 	p, err := exec.LookPath("node")
 	if err != nil {
-		t.Fatal("node not found: install Node.js 20+ and npm (`apt-get install -y nodejs npm`)")
+		t.Fatal("node not found: install Node.js 18+ and npm (`apt-get install -y nodejs npm`)")
 	}
 	out, err := exec.Command(p, "--version").Output()
 	if err != nil {
@@ -188,8 +188,8 @@ func nodePath(t *testing.T) string {
 	}
 	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
 	major, _, _ := strings.Cut(v, ".")
-	if n, err := strconv.Atoi(major); err != nil || n < 20 {
-		t.Fatalf("node %s is too old: playwright-core 1.64 needs Node.js 20 or later", v)
+	if n, err := strconv.Atoi(major); err != nil || n < 18 {
+		t.Fatalf("node %s is too old: playwright-core 1.56 needs Node.js 18 or later", v)
 	}
 	return p
 }
@@ -205,7 +205,7 @@ func installPlaywright(t *testing.T) {
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
-		t.Fatal("npm not found: install Node.js 20+ and npm (`apt-get install -y nodejs npm`)")
+		t.Fatal("npm not found: install Node.js 18+ and npm (`apt-get install -y nodejs npm`)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
