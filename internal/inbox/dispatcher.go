@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -20,9 +21,10 @@ import (
 type DispatchStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	InSavepoint(ctx context.Context, fn func(ctx context.Context) error) error
-	ClaimUpdate(ctx context.Context, now time.Time) (postgres.InboxUpdate, bool, error)
-	MarkUpdateDone(ctx context.Context, updateID int64) error
+	ClaimChats(ctx context.Context, now time.Time, limit, perChat, spread int) ([]postgres.InboxChat, error)
+	FinishChats(ctx context.Context, done []int64, failed []postgres.UpdateFailure, chats []postgres.ChatOutcome) error
 	MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) error
+	PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Time) (int64, error)
 }
 
 // DispatcherOptions configure a Dispatcher. Zero values take the defaults.
@@ -40,6 +42,27 @@ type DispatcherOptions struct {
 	PollInterval time.Duration
 	// HandlerTimeout bounds one Handle call; default 30 s.
 	HandlerTimeout time.Duration
+	// ChatsPerClaim is the most chats one transaction takes; default 8.
+	// A worker takes fewer when few chats wait, so that chats are spread
+	// over the workers while the load is light.
+	ChatsPerClaim int
+	// MaxBatch is the most updates one transaction processes (each in a
+	// savepoint of its own); default 32.
+	MaxBatch int
+	// BatchTime stops a transaction from taking more updates once its
+	// handlers have run this long, so that its replies are not held back;
+	// default 50 ms.
+	BatchTime time.Duration
+	// Retention is how long processed updates are kept (they catch
+	// Telegram's retries of an update by its update_id); default 48 h.
+	// ParkedRetention is the same for parked updates; default 6 days. Both
+	// must stay under a week: after a quiet week Telegram may number
+	// updates anew, and an old row would swallow a new update as a
+	// duplicate.
+	Retention, ParkedRetention time.Duration
+	// PurgeEvery is how often Run purges old updates; default 10 min, and
+	// negative turns the purge off (another process runs it).
+	PurgeEvery time.Duration
 	// AfterCommit, if set, runs after an update's transaction commits
 	// (delivery.Outbox.AfterCommit sends the replies it queued).
 	AfterCommit func(ctx context.Context, chatID int64)
@@ -68,6 +91,24 @@ func (o DispatcherOptions) withDefaults() DispatcherOptions {
 	if o.HandlerTimeout <= 0 {
 		o.HandlerTimeout = 30 * time.Second
 	}
+	if o.ChatsPerClaim <= 0 {
+		o.ChatsPerClaim = 8
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 32
+	}
+	if o.BatchTime <= 0 {
+		o.BatchTime = 50 * time.Millisecond
+	}
+	if o.Retention <= 0 {
+		o.Retention = 48 * time.Hour
+	}
+	if o.ParkedRetention <= 0 {
+		o.ParkedRetention = 6 * 24 * time.Hour
+	}
+	if o.PurgeEvery == 0 {
+		o.PurgeEvery = 10 * time.Minute
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -77,14 +118,18 @@ func (o DispatcherOptions) withDefaults() DispatcherOptions {
 	return o
 }
 
-// Dispatcher processes committed updates. Each update runs as one
-// transaction: claim the chat's oldest pending update (row lock, SKIP
-// LOCKED, so no other worker of any replica takes that chat meanwhile),
-// run the handler in a savepoint, mark the update done, commit. A crash
-// anywhere before the commit leaves the update pending, to be processed
-// again from scratch; nothing of the failed attempt persists. A handler
-// error rolls back the savepoint and records the attempt; after
-// MaxAttempts the update is parked and its chat moves on.
+// Dispatcher processes committed updates. A worker's transaction claims a
+// few due chats from inbox_chats (each held by an advisory lock, so no
+// other worker of any replica takes it meanwhile) and runs each chat's
+// pending updates in update_id order, each in a savepoint of its own; then
+// one statement marks the processed updates done, records the failed
+// attempts and files the chats again (idle, or due at their head's retry
+// time), and the transaction commits. A handler's writes, the replies it
+// queued and the "processed" mark thus commit together; a crash anywhere
+// before the commit leaves the updates pending, to be processed again from
+// scratch, with nothing of the failed attempt persisting. A handler error
+// rolls back its savepoint and records the attempt; its chat waits for the
+// retry, and after MaxAttempts the update is parked and the chat moves on.
 type Dispatcher struct {
 	store   DispatchStore
 	handler Handler
@@ -101,12 +146,17 @@ func NewDispatcher(store DispatchStore, h Handler, pool *pgxpool.Pool, opts Disp
 	return &Dispatcher{store: store, handler: h, pool: pool, opts: opts, wake: make(chan struct{}, opts.Workers)}
 }
 
-// Run processes updates until ctx ends. Database outages are waited out.
+// Run processes updates, and purges old ones every PurgeEvery, until ctx
+// ends. Database outages are waited out.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	if d.pool != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); d.listen(ctx) }()
+	}
+	if d.opts.PurgeEvery > 0 {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.purgeLoop(ctx) }()
 	}
 	for i := 0; i < d.opts.Workers; i++ {
 		wg.Add(1)
@@ -146,63 +196,106 @@ func (d *Dispatcher) work(ctx context.Context) {
 	}
 }
 
-// RunOnce processes one update if one is ready and reports whether it did.
+// batch is what one transaction did.
+type batch struct {
+	done     []int64
+	failed   []postgres.UpdateFailure
+	outcomes []postgres.ChatOutcome
+	errs     map[int64]error // the handler errors of failed, by update id
+	chats    map[int64]postgres.InboxUpdate
+}
+
+// RunOnce processes the pending updates of a few due chats in one
+// transaction, if any chat is due, and reports whether it claimed one.
 func (d *Dispatcher) RunOnce(ctx context.Context) (bool, error) {
 	var (
-		u      postgres.InboxUpdate
-		found  bool
-		hErr   error
-		parked bool
+		chats []postgres.InboxChat
+		b     batch
 	)
 	err := d.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		u, found, err = d.store.ClaimUpdate(ctx, d.opts.Now())
-		if err != nil || !found {
+		chats, err = d.store.ClaimChats(ctx, d.opts.Now(), d.opts.ChatsPerClaim, d.opts.MaxBatch, d.opts.Workers)
+		if err != nil || len(chats) == 0 {
 			return err
 		}
-		hErr = d.store.InSavepoint(ctx, func(ctx context.Context) error {
-			if err := d.handle(ctx, u); err != nil {
-				return err
-			}
-			return d.store.MarkUpdateDone(ctx, u.UpdateID)
-		})
-		if hErr == nil || ctx.Err() != nil {
-			return hErr
+		b = d.process(ctx, chats)
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		var next time.Time
-		next, parked = d.retryTime(u.Attempts + 1)
-		return d.store.MarkUpdateFailed(ctx, u.UpdateID, hErr.Error(), next, parked)
+		return d.store.FinishChats(ctx, b.done, b.failed, b.outcomes)
 	})
-	if !found {
+	if len(chats) == 0 {
 		return false, err
 	}
-	if err != nil && hErr != nil && ctx.Err() == nil {
-		// The transaction itself broke (the handler's timeout killed the
-		// connection, say): record the attempt on its own so a handler
-		// that always hangs is parked in the end.
-		next, park := d.retryTime(u.Attempts + 1)
-		parked = park
-		if ferr := d.store.MarkUpdateFailed(ctx, u.UpdateID, hErr.Error(), next, park); ferr != nil {
-			return true, errors.Join(err, ferr)
-		}
-		err = nil
-	}
 	if err != nil {
-		return true, err
-	}
-	switch {
-	case hErr == nil:
-		if d.opts.AfterCommit != nil {
-			d.opts.AfterCommit(ctx, u.ChatID)
+		if ctx.Err() != nil || len(b.failed) == 0 {
+			return true, err
 		}
-	case parked:
-		d.opts.Logger.Error("inbox: update parked after repeated failures", "update_id", u.UpdateID,
-			"chat", u.ChatID, "kind", u.Kind, "attempts", u.Attempts+1, "err", hErr)
-	default:
-		d.opts.Logger.Warn("inbox: update failed; will retry", "update_id", u.UpdateID,
-			"chat", u.ChatID, "attempt", u.Attempts+1, "err", hErr)
+		// The transaction itself broke (a handler's timeout killed the
+		// connection, say): nothing of it persists, so record the failed
+		// attempts on their own, so that a handler that always hangs is
+		// parked in the end; the other updates are simply tried again.
+		for _, f := range b.failed {
+			if ferr := d.store.MarkUpdateFailed(ctx, f.UpdateID, f.Cause, f.Next, f.Park); ferr != nil {
+				return true, errors.Join(err, ferr)
+			}
+		}
+	} else if d.opts.AfterCommit != nil {
+		for _, c := range chats {
+			d.opts.AfterCommit(ctx, c.ChatID)
+		}
+	}
+	for _, f := range b.failed {
+		u := b.chats[f.UpdateID]
+		if f.Park {
+			d.opts.Logger.Error("inbox: update parked after repeated failures", "update_id", u.UpdateID,
+				"chat", u.ChatID, "kind", u.Kind, "attempts", u.Attempts+1, "err", b.errs[f.UpdateID])
+		} else {
+			d.opts.Logger.Warn("inbox: update failed; will retry", "update_id", u.UpdateID,
+				"chat", u.ChatID, "attempt", u.Attempts+1, "err", b.errs[f.UpdateID])
+		}
 	}
 	return true, nil
+}
+
+// process runs the claimed chats' updates, each in a savepoint, and says
+// what to record.
+func (d *Dispatcher) process(ctx context.Context, chats []postgres.InboxChat) batch {
+	b := batch{errs: map[int64]error{}, chats: map[int64]postgres.InboxUpdate{}}
+	start, n := time.Now(), 0
+	for _, c := range chats {
+		out := postgres.ChatOutcome{ChatID: c.ChatID, Seq: c.Seq, Due: d.opts.Now()}
+		stopped := false
+		for _, u := range c.Updates {
+			if n > 0 && (n >= d.opts.MaxBatch || time.Since(start) >= d.opts.BatchTime) {
+				stopped = true // due again now, behind the chats waiting
+				break
+			}
+			if now := d.opts.Now(); u.NextAttemptAt.After(now) {
+				out.Due, stopped = u.NextAttemptAt, true
+				break
+			}
+			n++
+			hErr := d.store.InSavepoint(ctx, func(ctx context.Context) error { return d.handle(ctx, u) })
+			if ctx.Err() != nil {
+				return b
+			}
+			if hErr == nil {
+				b.done = append(b.done, u.UpdateID)
+				continue
+			}
+			next, park := d.retryTime(u.Attempts + 1)
+			b.failed = append(b.failed, postgres.UpdateFailure{UpdateID: u.UpdateID, Cause: hErr.Error(), Next: next, Park: park})
+			b.errs[u.UpdateID], b.chats[u.UpdateID] = hErr, u
+			if !park {
+				out.Due, stopped = next, true
+				break
+			}
+		}
+		out.Idle = !stopped && c.Complete
+		b.outcomes = append(b.outcomes, out)
+	}
+	return b
 }
 
 // retryTime is when the attempt-th failure is tried again, or park.
@@ -229,6 +322,28 @@ func (d *Dispatcher) handle(ctx context.Context, u postgres.InboxUpdate) (err er
 		}
 	}()
 	return d.handler.Handle(ctx, &upd)
+}
+
+// Purge deletes processed updates older than Retention and parked ones
+// older than ParkedRetention; Run calls it every PurgeEvery.
+func (d *Dispatcher) Purge(ctx context.Context) (int64, error) {
+	now := d.opts.Now()
+	return d.store.PurgeUpdates(ctx, now.Add(-d.opts.Retention), now.Add(-d.opts.ParkedRetention))
+}
+
+func (d *Dispatcher) purgeLoop(ctx context.Context) {
+	// Replicas started together spread their purges out.
+	sleep(ctx, time.Duration(rand.Int64N(int64(min(d.opts.PurgeEvery, time.Minute)))))
+	for ctx.Err() == nil {
+		n, err := d.Purge(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			d.opts.Logger.Warn("inbox: purge of old updates failed", "err", err)
+		case n > 0:
+			d.opts.Logger.Info("inbox: purged old updates", "n", n)
+		}
+		sleep(ctx, d.opts.PurgeEvery)
+	}
 }
 
 // Wake makes one idle worker look for updates now.

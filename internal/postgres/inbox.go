@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,12 +24,14 @@ type InboxUpdate struct {
 	Kind      string
 	Payload   []byte // the update's JSON as Telegram sent it
 	Attempts  int    // failed attempts so far
+	// NextAttemptAt is when a failed update may be tried again.
+	NextAttemptAt time.Time
 }
 
 // InsertUpdates stores updates, dropping those already stored (by
-// update_id), and clears the unreachable mark of every chat that wrote to
-// the bot. It joins the context's transaction, if any, and reports how many
-// updates were new.
+// update_id), files their chats in inbox_chats for the dispatcher, and
+// clears the unreachable mark of every chat that wrote to the bot. It joins
+// the context's transaction, if any, and reports how many updates were new.
 func (db *DB) InsertUpdates(ctx context.Context, ups []InboxUpdate) (n int, err error) {
 	defer wrap(&err, "insert updates")
 	if len(ups) == 0 {
@@ -46,8 +50,14 @@ func (db *DB) InsertUpdates(ctx context.Context, ups []InboxUpdate) (n int, err 
 			writers = append(writers, u.ChatID)
 		}
 	}
+	slices.Sort(writers)
+	writers = slices.Compact(writers)
 	// One statement, so that outside a transaction it is one round trip
-	// and one commit: store, clear the writers' unreachable marks, notify.
+	// and one commit: store, file the chats (in chat order, so concurrent
+	// inserts never deadlock), clear the writers' unreachable marks, notify.
+	// An idle chat ('infinity') becomes due; a chat waiting for a retry
+	// keeps its time (its head blocks it anyway). Bumping seq tells a
+	// dispatcher about to mark the chat idle that something arrived.
 	err = db.q(ctx).QueryRow(ctx, `
 		WITH ins AS (
 			INSERT INTO update_inbox (update_id, chat_id, user_id, message_id, kind, payload, received_at, next_attempt_at)
@@ -55,7 +65,13 @@ func (db *DB) InsertUpdates(ctx context.Context, ups []InboxUpdate) (n int, err 
 			  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
 			       AS u(id, chat, usr, msg, kind, payload)
 			ON CONFLICT (update_id) DO NOTHING
-			RETURNING 1),
+			RETURNING chat_id),
+		filed AS (
+			INSERT INTO inbox_chats AS c (chat_id, due_at, seq)
+			SELECT chat_id, $7, count(*) FROM ins GROUP BY chat_id ORDER BY chat_id
+			ON CONFLICT (chat_id) DO UPDATE
+			   SET seq = c.seq + excluded.seq,
+			       due_at = CASE WHEN c.due_at = 'infinity' THEN excluded.due_at ELSE c.due_at END),
 		del AS (DELETE FROM unreachable_chats WHERE chat_id = ANY($8::bigint[])),
 		cnt AS (SELECT count(*) AS n FROM ins)
 		SELECT cnt.n FROM cnt LEFT JOIN LATERAL (SELECT pg_notify($9, '') WHERE cnt.n > 0) x ON true`,
@@ -63,65 +79,213 @@ func (db *DB) InsertUpdates(ctx context.Context, ups []InboxUpdate) (n int, err 
 	return n, err
 }
 
-// ClaimUpdate locks the oldest due pending update of a chat whose earlier
-// updates are all processed and which no other transaction holds, and
-// returns it; found is false when there is none. It must run inside InTx:
-// the row stays locked (so no replica takes that chat) until the
-// transaction ends, and the mark of MarkUpdateDone commits with it.
-func (db *DB) ClaimUpdate(ctx context.Context, now time.Time) (u InboxUpdate, found bool, err error) {
-	defer wrap(&err, "claim update")
+// inboxLockClass is the first key of the advisory locks that hold chats
+// ("inbx"); the second is hashint8(chat_id). Two chats whose hashes collide
+// merely take turns.
+const inboxLockClass = 0x696e6278
+
+// InboxChat is a chat claimed for dispatch with its pending updates, oldest
+// first.
+type InboxChat struct {
+	ChatID  int64
+	Seq     int64 // inbox_chats.seq when the updates were read
+	Updates []InboxUpdate
+	// Complete is true when Updates holds every pending update the chat
+	// had (false when perChat cut the list short).
+	Complete bool
+}
+
+// ClaimChats takes up to limit due chats that no other transaction holds
+// and returns them with up to perChat pending updates each. It takes no
+// more than its share of the due chats among spread workers (at least
+// one), so that a light load is spread over them. It must run
+// inside InTx: each chat is held by a transaction-level advisory lock
+// until the transaction ends, so no worker of any replica takes it
+// meanwhile, and the updates are read after the lock is held, so they
+// include everything a previous holder committed.
+func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat, spread int) (chats []InboxChat, err error) {
+	defer wrap(&err, "claim chats")
 	tx, ok := TxFrom(ctx)
 	if !ok {
-		return u, false, errors.New("no transaction in context")
+		return nil, errors.New("no transaction in context")
 	}
-	var user, msg *int64
-	err = tx.QueryRow(ctx, `
-		SELECT update_id, chat_id, user_id, message_id, kind, payload, attempts
-		  FROM update_inbox u
-		 WHERE status = 'pending' AND next_attempt_at <= $1
-		   AND NOT EXISTS (SELECT 1 FROM update_inbox p
-		                    WHERE p.chat_id = u.chat_id AND p.status = 'pending' AND p.update_id < u.update_id)
-		 ORDER BY update_id
-		 LIMIT 1
-		   FOR UPDATE SKIP LOCKED`, now).
-		Scan(&u.UpdateID, &u.ChatID, &user, &msg, &u.Kind, &u.Payload, &u.Attempts)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return u, false, nil
+	var ids []int64
+	// The candidates are read first (a materialized, ordered list), then
+	// locked one by one until limit are held, so no lock is taken on a
+	// chat that is not returned. A window wide enough to get past chats
+	// other workers hold; if it held only those, look again wider.
+	for _, window := range []int{limit*8 + 64, 4096} {
+		rows, err := tx.Query(ctx, `
+			WITH cand AS MATERIALIZED (
+				SELECT chat_id, due_at FROM inbox_chats WHERE due_at <= $1 ORDER BY due_at LIMIT $3)
+			SELECT chat_id FROM cand WHERE pg_try_advisory_xact_lock($4::int, hashint8(chat_id))
+			 LIMIT (SELECT least($2, greatest(1, ceil(count(*) / $5::float8)))::int FROM cand)`,
+			now, limit, window, inboxLockClass, max(spread, 1))
+		if err != nil {
+			return nil, err
+		}
+		if ids, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return nil, err
+		}
+		if len(ids) > 0 {
+			break
+		}
 	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT c.chat_id, c.seq, u.update_id, u.user_id, u.message_id, u.kind, u.payload, u.attempts, u.next_attempt_at
+		  FROM inbox_chats c
+		  LEFT JOIN LATERAL (
+			SELECT * FROM update_inbox u
+			 WHERE u.chat_id = c.chat_id AND u.status = 'pending'
+			 ORDER BY u.update_id LIMIT $2 + 1) u ON true
+		 WHERE c.chat_id = ANY($1)
+		 ORDER BY c.chat_id, u.update_id`, ids, perChat)
 	if err != nil {
-		return u, false, err
+		return nil, err
 	}
-	if user != nil {
-		u.UserID = *user
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			chat, seq     int64
+			id, user, msg *int64
+			kind          *string
+			payload       []byte
+			attempts      *int
+			next          *time.Time
+		)
+		if err := rows.Scan(&chat, &seq, &id, &user, &msg, &kind, &payload, &attempts, &next); err != nil {
+			return nil, err
+		}
+		if len(chats) == 0 || chats[len(chats)-1].ChatID != chat {
+			chats = append(chats, InboxChat{ChatID: chat, Seq: seq, Complete: true})
+		}
+		c := &chats[len(chats)-1]
+		if id == nil {
+			continue // no pending update: the chat is idle
+		}
+		if len(c.Updates) == perChat {
+			c.Complete = false
+			continue
+		}
+		u := InboxUpdate{UpdateID: *id, ChatID: chat, Kind: *kind, Payload: payload, Attempts: *attempts, NextAttemptAt: *next}
+		if user != nil {
+			u.UserID = *user
+		}
+		if msg != nil {
+			u.MessageID = *msg
+		}
+		c.Updates = append(c.Updates, u)
 	}
-	if msg != nil {
-		u.MessageID = *msg
-	}
-	return u, true, nil
+	return chats, rows.Err()
 }
 
-// MarkUpdateDone marks an update processed, in the context's transaction.
-func (db *DB) MarkUpdateDone(ctx context.Context, updateID int64) (err error) {
-	defer wrap(&err, "mark update done")
-	_, err = db.q(ctx).Exec(ctx, `UPDATE update_inbox SET status = 'done', processed_at = $2, last_error = NULL WHERE update_id = $1`,
-		updateID, db.now())
-	return err
+// UpdateFailure is a failed attempt at an update: it is retried at Next,
+// or parked (never retried, no longer blocking its chat) when Park is set.
+type UpdateFailure struct {
+	UpdateID int64
+	Cause    string
+	Next     time.Time
+	Park     bool
 }
 
-// MarkUpdateFailed records a failed attempt: the update is retried at next,
-// or parked (never retried, no longer blocking its chat) when park is true.
-func (db *DB) MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) (err error) {
-	defer wrap(&err, "mark update failed")
-	status := "pending"
-	if park {
-		status = "parked"
+// ChatOutcome says what becomes of a claimed chat: Idle when every pending
+// update it had was processed (it is marked idle unless an update arrived
+// since Seq was read), else it is due again at Due.
+type ChatOutcome struct {
+	ChatID int64
+	Seq    int64
+	Idle   bool
+	Due    time.Time
+}
+
+// FinishChats records, in the context's transaction, the updates processed
+// (done), the failed attempts and the chats' next due times, in one
+// statement.
+func (db *DB) FinishChats(ctx context.Context, done []int64, failed []UpdateFailure, chats []ChatOutcome) (err error) {
+	defer wrap(&err, "finish chats")
+	fIDs := make([]int64, len(failed))
+	fCauses := make([]string, len(failed))
+	fNext := make([]time.Time, len(failed))
+	fPark := make([]bool, len(failed))
+	for i, f := range failed {
+		fIDs[i], fCauses[i], fNext[i], fPark[i] = f.UpdateID, f.Cause, f.Next, f.Park
+	}
+	slices.SortFunc(chats, func(a, b ChatOutcome) int { return cmp.Compare(a.ChatID, b.ChatID) })
+	cIDs := make([]int64, len(chats))
+	cSeqs := make([]int64, len(chats))
+	cIdle := make([]bool, len(chats))
+	cDue := make([]time.Time, len(chats))
+	for i, c := range chats {
+		cIDs[i], cSeqs[i], cIdle[i], cDue[i] = c.ChatID, c.Seq, c.Idle, c.Due
 	}
 	_, err = db.q(ctx).Exec(ctx, `
-		UPDATE update_inbox
-		   SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, status = $4::text,
-		       processed_at = CASE WHEN $4::text = 'parked' THEN $5::timestamptz END
-		 WHERE update_id = $1`, updateID, cause, next, status, db.now())
+		WITH done AS (
+			UPDATE update_inbox SET status = 'done', processed_at = $1, last_error = NULL
+			 WHERE update_id = ANY($2::bigint[]) AND status = 'pending'),
+		failed AS (
+			UPDATE update_inbox u
+			   SET attempts = u.attempts + 1, last_error = f.cause, next_attempt_at = f.next,
+			       status = CASE WHEN f.park THEN 'parked' ELSE 'pending' END,
+			       processed_at = CASE WHEN f.park THEN $1::timestamptz END
+			  FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::bool[]) AS f(id, cause, next, park)
+			 WHERE u.update_id = f.id AND u.status = 'pending')
+		UPDATE inbox_chats c
+		   SET due_at = CASE WHEN NOT v.idle THEN v.due WHEN c.seq = v.seq THEN 'infinity' ELSE c.due_at END
+		  FROM (SELECT * FROM unnest($7::bigint[], $8::bigint[], $9::bool[], $10::timestamptz[]) ORDER BY 1)
+		       AS v(chat, seq, idle, due)
+		 WHERE c.chat_id = v.chat`,
+		db.now(), done, fIDs, fCauses, fNext, fPark, cIDs, cSeqs, cIdle, cDue)
 	return err
+}
+
+// MarkUpdateFailed records a failed attempt on its own (when the
+// transaction that tried the update broke): the update is retried at next,
+// or parked when park is true. Its chat is due again at once and looks at
+// the update's retry time itself.
+func (db *DB) MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) (err error) {
+	defer wrap(&err, "mark update failed")
+	return db.FinishChats(ctx, nil, []UpdateFailure{{UpdateID: updateID, Cause: cause, Next: next, Park: park}}, nil)
+}
+
+// PurgeUpdates deletes processed updates older than doneBefore and parked
+// ones older than parkedBefore, in batches, and forgets idle chats. Purging
+// matters beyond disk space: Telegram may restart update_id numbering after
+// a quiet week, and an old row would make a new update look like a
+// duplicate. The chats' highest message ids are kept (inbox_floor). It
+// returns how many updates were deleted.
+func (db *DB) PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Time) (n int64, err error) {
+	defer wrap(&err, "purge updates")
+	const batch = 5000
+	for {
+		var deleted int64
+		err := db.Pool.QueryRow(ctx, `
+			WITH gone AS (
+				DELETE FROM update_inbox WHERE update_id IN (
+					SELECT update_id FROM update_inbox
+					 WHERE status <> 'pending'
+					   AND processed_at < CASE WHEN status = 'done' THEN $1::timestamptz ELSE $2::timestamptz END
+					 LIMIT $3 FOR UPDATE SKIP LOCKED)
+				RETURNING chat_id, message_id),
+			floor AS (
+				INSERT INTO inbox_floor AS f (chat_id, message_id)
+				SELECT chat_id, max(message_id) FROM gone WHERE message_id IS NOT NULL GROUP BY chat_id ORDER BY chat_id
+				ON CONFLICT (chat_id) DO UPDATE SET message_id = greatest(f.message_id, excluded.message_id))
+			SELECT count(*) FROM gone`, doneBefore, parkedBefore, batch).Scan(&deleted)
+		if err != nil {
+			return n, err
+		}
+		n += deleted
+		if deleted < batch {
+			break
+		}
+	}
+	// An idle chat's row is deleted only while still idle: an insert that
+	// files the chat meanwhile makes it due (or re-creates it after).
+	_, err = db.Pool.Exec(ctx, `DELETE FROM inbox_chats WHERE due_at = 'infinity'`)
+	return n, err
 }
 
 // InSavepoint runs fn in a savepoint of the context's transaction: when fn
