@@ -20,6 +20,53 @@ SELECT DISTINCT ON (chat_id) chat_id, next_attempt_at, 1
   FROM update_inbox WHERE status = 'pending'
  ORDER BY chat_id, update_id;
 
+-- inbox_claim takes up to p_limit due chats that no other transaction
+-- holds, each by a transaction-level advisory lock ("inbx", hashint8 of the
+-- chat id: two chats whose hashes collide merely take turns), and returns
+-- them with up to p_per_chat + 1 pending updates each, oldest first (a chat
+-- without any comes as one row of nulls). The candidates are read first,
+-- in due order, then locked one by one until p_limit are held, so no chat
+-- is locked that is not returned; when a full window held only chats other
+-- workers hold, a wider one is tried. The updates are read by a later
+-- statement: a volatile function takes a new snapshot for each, so they
+-- include everything the chat's previous holder committed.
+CREATE FUNCTION inbox_claim(p_now timestamptz, p_limit integer, p_per_chat integer)
+RETURNS TABLE (chat_id bigint, seq bigint, update_id bigint, user_id bigint, message_id bigint, kind text,
+               payload jsonb, attempts integer, next_attempt_at timestamptz)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    cands bigint[];
+    held  bigint[] := '{}';
+    id    bigint;
+    win   integer := p_limit * 8 + 64;
+BEGIN
+    LOOP
+        SELECT array_agg(c.chat_id ORDER BY c.due_at) INTO cands
+          FROM (SELECT i.chat_id, i.due_at FROM inbox_chats i WHERE i.due_at <= p_now ORDER BY i.due_at LIMIT win) c;
+        FOREACH id IN ARRAY coalesce(cands, '{}') LOOP
+            IF pg_try_advisory_xact_lock(1768841848, hashint8(id)) THEN
+                held := held || id;
+                EXIT WHEN cardinality(held) >= p_limit;
+            END IF;
+        END LOOP;
+        EXIT WHEN cardinality(held) > 0 OR coalesce(cardinality(cands), 0) < win OR win >= 4096;
+        win := 4096;
+    END LOOP;
+    IF cardinality(held) = 0 THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+        SELECT c.chat_id, c.seq, u.update_id, u.user_id, u.message_id, u.kind, u.payload, u.attempts, u.next_attempt_at
+          FROM inbox_chats c
+          LEFT JOIN LATERAL (
+            SELECT * FROM update_inbox p
+             WHERE p.chat_id = c.chat_id AND p.status = 'pending'
+             ORDER BY p.update_id LIMIT p_per_chat + 1) u ON true
+         WHERE c.chat_id = ANY(held)
+         ORDER BY c.chat_id, u.update_id;
+END $$;
+
 -- Claims go through inbox_chats; the global pending order is not needed.
 DROP INDEX update_inbox_pending_order_idx;
 

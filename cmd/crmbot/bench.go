@@ -36,6 +36,8 @@ type benchConfig struct {
 	steady   time.Duration
 	updates  int
 	chats    int
+	postRate float64
+	conns    int
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,6 +49,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&c.steady, "duration", 60*time.Second, "how long notifications keep coming due (lateness)")
 	fs.IntVar(&c.updates, "updates", 20000, "updates posted to the webhook (inbound)")
 	fs.IntVar(&c.chats, "chats", 500, "chats the inbound updates come from")
+	fs.Float64Var(&c.postRate, "post-rate", 1000, "updates posted per second (inbound); 0 posts as fast as the connections allow")
+	fs.IntVar(&c.conns, "conns", 40, "concurrent webhook connections at most (inbound; Telegram's max_connections)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -287,62 +291,112 @@ func pct(ds []time.Duration, p int) time.Duration {
 	return ds[min(len(ds)-1, len(ds)*p/100)].Round(time.Millisecond)
 }
 
+// benchInbound posts updates to the webhook at postRate (open loop: the
+// latency of each is counted from when it was due to be posted, so a slow
+// server cannot hide its queue) over at most conns connections, while a
+// dispatcher with a trivial handler processes them. It reports the ack
+// latency and the rate at which updates were committed and processed: an
+// update counts once the transaction that marked it done has committed.
 func benchInbound(ctx context.Context, pool *pgxpool.Pool, c benchConfig, w io.Writer) error {
 	db := postgres.New(pool)
-	var processed atomic.Int64
-	trivial := inbox.HandlerFunc(func(context.Context, *models.Update) error { processed.Add(1); return nil })
-	disp := inbox.NewDispatcher(db, trivial, pool, inbox.DispatcherOptions{Workers: 4, PollInterval: 100 * time.Millisecond, Logger: benchLog})
+	var (
+		mu        sync.Mutex
+		inTx      = map[int64]int64{} // handled, not yet committed, by chat
+		handled   atomic.Int64
+		committed atomic.Int64
+		lastDone  atomic.Int64 // unix nanos of the latest commit
+	)
+	trivial := inbox.HandlerFunc(func(_ context.Context, u *models.Update) error {
+		handled.Add(1)
+		mu.Lock()
+		inTx[u.Message.Chat.ID]++
+		mu.Unlock()
+		return nil
+	})
+	afterCommit := func(_ context.Context, chat int64) {
+		mu.Lock()
+		n := inTx[chat]
+		delete(inTx, chat)
+		mu.Unlock()
+		committed.Add(n)
+		lastDone.Store(time.Now().UnixNano())
+	}
+	disp := inbox.NewDispatcher(db, trivial, pool, inbox.DispatcherOptions{Workers: 8, AfterCommit: afterCommit, PollInterval: 100 * time.Millisecond, Logger: benchLog})
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go disp.Run(dctx)
 	const secret = "bench-secret-0123456789"
-	srv := httptest.NewServer(inbox.NewWebhook(db, pool.Ping, secret, benchLog).Routes("/tg"))
+	var srvMu sync.Mutex
+	var srvLat []time.Duration // as the server saw them
+	wh := inbox.NewWebhook(db, pool.Ping, secret, benchLog).Routes("/tg")
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		t0 := time.Now()
+		wh.ServeHTTP(rw, r)
+		srvMu.Lock()
+		srvLat = append(srvLat, time.Since(t0))
+		srvMu.Unlock()
+	}))
 	defer srv.Close()
-	fmt.Fprintf(w, "inbound: posting %d updates from %d chats to the webhook, 32 at a time…\n", c.updates, c.chats)
+	pace := "as fast as they go"
+	if c.postRate > 0 {
+		pace = fmt.Sprintf("at %.0f/s", c.postRate)
+	}
+	fmt.Fprintf(w, "inbound: posting %d updates from %d chats to the webhook %s over at most %d connections…\n", c.updates, c.chats, pace, c.conns)
 	lat := make([]time.Duration, c.updates)
-	var next atomic.Int64
 	var wg sync.WaitGroup
 	var failed atomic.Int64
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c.conns, MaxConnsPerHost: c.conns}}
+	slots := make(chan struct{}, c.conns)
+	post := func(i int, due time.Time) {
+		defer wg.Done()
+		defer func() { <-slots }()
+		chat := i%c.chats + 1
+		body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"U"},"text":"hi"}}`, i+1, i+1, chat, chat)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/tg", bytes.NewBufferString(body))
+		req.Header.Set(inbox.SecretHeader, secret)
+		resp, err := hc.Do(req)
+		lat[i] = time.Since(due)
+		if err != nil || resp.StatusCode != 200 {
+			failed.Add(1)
+		}
+		if resp != nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
 	start := time.Now()
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	for g := 0; g < 32; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= c.updates {
-					return
-				}
-				chat := i%c.chats + 1
-				body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"U"},"text":"hi"}}`, i+1, i+1, chat, chat)
-				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/tg", bytes.NewBufferString(body))
-				req.Header.Set(inbox.SecretHeader, secret)
-				t0 := time.Now()
-				resp, err := hc.Do(req)
-				lat[i] = time.Since(t0)
-				if err != nil || resp.StatusCode != 200 {
-					failed.Add(1)
-				}
-				if resp != nil {
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
+	for i := 0; i < c.updates; i++ {
+		due := time.Now()
+		if c.postRate > 0 {
+			due = start.Add(time.Duration(float64(i) / c.postRate * float64(time.Second)))
+			if d := time.Until(due); d > 0 {
+				time.Sleep(d)
 			}
-		}()
+		}
+		slots <- struct{}{} // a request waiting for a connection is late, and counted so
+		wg.Add(1)
+		go post(i, due)
 	}
 	wg.Wait()
 	acked := time.Since(start)
-	for processed.Load() < int64(c.updates) {
+	for committed.Load() < int64(c.updates) {
 		if time.Since(start) > 5*time.Minute {
-			return fmt.Errorf("only %d of %d processed", processed.Load(), c.updates)
+			return fmt.Errorf("only %d of %d processed", committed.Load(), c.updates)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
-	done := time.Since(start)
+	done := time.Unix(0, lastDone.Load()).Sub(start)
+	_, inboxDone, parked, err := db.InboxCounts(ctx)
+	if err != nil {
+		return err
+	}
+	slices.Sort(srvLat)
 	slices.Sort(lat)
-	fmt.Fprintf(w, "inbound: %d acked in %.1fs (%.0f/s, %d failed); ack latency p50 %v p99 %v\n",
-		c.updates, acked.Seconds(), float64(c.updates)/acked.Seconds(), failed.Load(), pct(lat, 50), pct(lat, 99))
-	fmt.Fprintf(w, "inbound: all committed and processed in %.1fs = %.0f updates/s\n", done.Seconds(), float64(c.updates)/done.Seconds())
+	fmt.Fprintf(w, "inbound: %d acked in %.1fs (%.0f/s, %d failed); ack latency p50 %v p99 %v max %v\n",
+		c.updates, acked.Seconds(), float64(c.updates)/acked.Seconds(), failed.Load(), pct(lat, 50), pct(lat, 99), lat[len(lat)-1].Round(time.Millisecond))
+	fmt.Fprintf(w, "inbound: ack time inside the server (from request to response, without the client's queue): p50 %v p99 %v max %v\n",
+		pct(srvLat, 50), pct(srvLat, 99), srvLat[len(srvLat)-1].Round(time.Millisecond))
+	fmt.Fprintf(w, "inbound: all committed and processed in %.1fs = %.0f updates/s (%.0f ms after the last ack); %d done, %d parked, %d handler calls\n",
+		done.Seconds(), float64(c.updates)/done.Seconds(), (done-acked).Seconds()*1000, inboxDone, parked, handled.Load())
 	return nil
 }

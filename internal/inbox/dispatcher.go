@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -21,7 +22,7 @@ import (
 type DispatchStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	InSavepoint(ctx context.Context, fn func(ctx context.Context) error) error
-	ClaimChats(ctx context.Context, now time.Time, limit, perChat, spread int) ([]postgres.InboxChat, error)
+	ClaimChats(ctx context.Context, now time.Time, limit, perChat int) ([]postgres.InboxChat, error)
 	FinishChats(ctx context.Context, done []int64, failed []postgres.UpdateFailure, chats []postgres.ChatOutcome) error
 	MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) error
 	PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Time) (int64, error)
@@ -43,8 +44,8 @@ type DispatcherOptions struct {
 	// HandlerTimeout bounds one Handle call; default 30 s.
 	HandlerTimeout time.Duration
 	// ChatsPerClaim is the most chats one transaction takes; default 8.
-	// A worker takes fewer when few chats wait, so that chats are spread
-	// over the workers while the load is light.
+	// Workers take fewer when handlers are slow (as many as fit in
+	// BatchTime), so that slow chats are spread over the workers.
 	ChatsPerClaim int
 	// MaxBatch is the most updates one transaction processes (each in a
 	// savepoint of its own); default 32.
@@ -121,22 +122,27 @@ func (o DispatcherOptions) withDefaults() DispatcherOptions {
 // Dispatcher processes committed updates. A worker's transaction claims a
 // few due chats from inbox_chats (each held by an advisory lock, so no
 // other worker of any replica takes it meanwhile) and runs each chat's
-// pending updates in update_id order, each in a savepoint of its own; then
-// one statement marks the processed updates done, records the failed
-// attempts and files the chats again (idle, or due at their head's retry
-// time), and the transaction commits. A handler's writes, the replies it
-// queued and the "processed" mark thus commit together; a crash anywhere
-// before the commit leaves the updates pending, to be processed again from
-// scratch, with nothing of the failed attempt persisting. A handler error
-// rolls back its savepoint and records the attempt; its chat waits for the
-// retry, and after MaxAttempts the update is parked and the chat moves on.
+// pending updates in update_id order; then one statement marks the
+// processed updates done, records the failed attempts and files the chats
+// again (idle, or due at their head's retry time), and the transaction
+// commits. A handler's writes, the replies it queued and the "processed"
+// mark thus commit together; a crash anywhere before the commit leaves the
+// updates pending, to be processed again from scratch, with nothing of the
+// failed attempt persisting.
+//
+// Handlers run without savepoints (a round trip each saved) until one
+// fails: then the whole transaction is rolled back and the batch is run
+// again "carefully", each update in a savepoint of its own, so that the
+// failure rolls back only its own writes and is recorded. Its chat waits for
+// the retry; after MaxAttempts the update is parked and the chat moves on.
 type Dispatcher struct {
 	store   DispatchStore
 	handler Handler
 	pool    *pgxpool.Pool // for LISTEN; nil means polling only
 	opts    DispatcherOptions
 
-	wake chan struct{} // one token wakes one idle worker
+	wake    chan struct{} // one token wakes one idle worker
+	handleN atomic.Int64  // recent mean handler time, in ns (moving average)
 }
 
 // NewDispatcher returns a dispatcher of store's inbox to h. With a pool,
@@ -169,7 +175,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) work(ctx context.Context) {
 	fails := 0
 	for ctx.Err() == nil {
-		did, err := d.RunOnce(ctx)
+		more, err := d.runOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			fails++
 			delay := min(50*time.Millisecond<<min(fails, 6), 2*time.Second)
@@ -180,12 +186,11 @@ func (d *Dispatcher) work(ctx context.Context) {
 			continue
 		}
 		fails = 0
-		if did {
-			// There may be more: bring one more worker in, so a burst
-			// fans out over the pool without every commit waking all.
-			d.Wake()
+		if more {
 			continue
 		}
+		// Idle until woken: updates committed meanwhile have left a
+		// token (NOTIFY), and retries come due by the poll.
 		t := time.NewTimer(d.opts.PollInterval)
 		select {
 		case <-ctx.Done():
@@ -202,34 +207,80 @@ type batch struct {
 	failed   []postgres.UpdateFailure
 	outcomes []postgres.ChatOutcome
 	errs     map[int64]error // the handler errors of failed, by update id
-	chats    map[int64]postgres.InboxUpdate
+	updates  map[int64]postgres.InboxUpdate
+	leftover bool // a chat was left with updates due now
+}
+
+// handlerFailed ends an optimistic transaction in which a handler failed.
+type handlerFailed struct {
+	updateID int64
+	err      error
+}
+
+func (e *handlerFailed) Error() string {
+	return fmt.Sprintf("update %d failed: run the batch again with savepoints: %v", e.updateID, e.err)
 }
 
 // RunOnce processes the pending updates of a few due chats in one
 // transaction, if any chat is due, and reports whether it claimed one.
 func (d *Dispatcher) RunOnce(ctx context.Context) (bool, error) {
+	r, err := d.once(ctx)
+	return r.claimed, err
+}
+
+// runOnce is RunOnce for the workers: it reports whether more work may be
+// due at once (the claim was full, or a chat was left with updates due).
+func (d *Dispatcher) runOnce(ctx context.Context) (bool, error) {
+	r, err := d.once(ctx)
+	return r.more, err
+}
+
+// txResult is what one transaction of RunOnce found.
+type txResult struct {
+	claimed bool // it held at least one chat
+	more    bool // more work may be due at once
+}
+
+func (d *Dispatcher) once(ctx context.Context) (txResult, error) {
+	r, err := d.runTx(ctx, nil)
+	var hf *handlerFailed
+	if errors.As(err, &hf) {
+		// The failed call was the attempt: the careful run records it
+		// without calling the handler again.
+		r, err = d.runTx(ctx, map[int64]error{hf.updateID: hf.err})
+	}
+	return r, err
+}
+
+// runTx is one transaction of RunOnce. With known failures (non-nil, maybe
+// empty) it runs carefully: each update in a savepoint, the known failures
+// recorded without a call.
+func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult, error) {
 	var (
 		chats []postgres.InboxChat
 		b     batch
 	)
+	limit := d.claimSize()
 	err := d.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		chats, err = d.store.ClaimChats(ctx, d.opts.Now(), d.opts.ChatsPerClaim, d.opts.MaxBatch, d.opts.Workers)
+		chats, err = d.store.ClaimChats(ctx, d.opts.Now(), limit, d.opts.MaxBatch)
 		if err != nil || len(chats) == 0 {
 			return err
 		}
-		b = d.process(ctx, chats)
-		if ctx.Err() != nil {
-			return ctx.Err()
+		b, err = d.process(ctx, chats, known)
+		if err != nil {
+			return err
 		}
 		return d.store.FinishChats(ctx, b.done, b.failed, b.outcomes)
 	})
-	if len(chats) == 0 {
-		return false, err
+	r := txResult{claimed: len(chats) > 0}
+	var hf *handlerFailed
+	if len(chats) == 0 || errors.As(err, &hf) {
+		return r, err
 	}
 	if err != nil {
 		if ctx.Err() != nil || len(b.failed) == 0 {
-			return true, err
+			return r, err
 		}
 		// The transaction itself broke (a handler's timeout killed the
 		// connection, say): nothing of it persists, so record the failed
@@ -237,16 +288,26 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (bool, error) {
 		// parked in the end; the other updates are simply tried again.
 		for _, f := range b.failed {
 			if ferr := d.store.MarkUpdateFailed(ctx, f.UpdateID, f.Cause, f.Next, f.Park); ferr != nil {
-				return true, errors.Join(err, ferr)
+				return r, errors.Join(err, ferr)
 			}
 		}
-	} else if d.opts.AfterCommit != nil {
-		for _, c := range chats {
-			d.opts.AfterCommit(ctx, c.ChatID)
+		r.more = true
+	} else {
+		r.more = b.leftover
+		if len(chats) == limit {
+			// More chats may be due: bring one more worker in, so a burst
+			// fans out without every commit waking all.
+			r.more = true
+			d.Wake()
+		}
+		if d.opts.AfterCommit != nil {
+			for _, c := range chats {
+				d.opts.AfterCommit(ctx, c.ChatID)
+			}
 		}
 	}
 	for _, f := range b.failed {
-		u := b.chats[f.UpdateID]
+		u := b.updates[f.UpdateID]
 		if f.Park {
 			d.opts.Logger.Error("inbox: update parked after repeated failures", "update_id", u.UpdateID,
 				"chat", u.ChatID, "kind", u.Kind, "attempts", u.Attempts+1, "err", b.errs[f.UpdateID])
@@ -255,20 +316,32 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (bool, error) {
 				"chat", u.ChatID, "attempt", u.Attempts+1, "err", b.errs[f.UpdateID])
 		}
 	}
-	return true, nil
+	return r, nil
 }
 
-// process runs the claimed chats' updates, each in a savepoint, and says
-// what to record.
-func (d *Dispatcher) process(ctx context.Context, chats []postgres.InboxChat) batch {
-	b := batch{errs: map[int64]error{}, chats: map[int64]postgres.InboxUpdate{}}
+// claimSize is how many chats a transaction takes: as many as the recent
+// handler time lets it process in BatchTime, within 1..ChatsPerClaim.
+func (d *Dispatcher) claimSize() int {
+	mean := time.Duration(d.handleN.Load())
+	if mean <= 0 {
+		return d.opts.ChatsPerClaim
+	}
+	return max(1, min(d.opts.ChatsPerClaim, int(d.opts.BatchTime/(2*mean))))
+}
+
+// process runs the claimed chats' updates and says what to record. Not
+// careful (known is nil), it returns a *handlerFailed at the first handler
+// failure.
+func (d *Dispatcher) process(ctx context.Context, chats []postgres.InboxChat, known map[int64]error) (batch, error) {
+	careful := known != nil
+	b := batch{errs: map[int64]error{}, updates: map[int64]postgres.InboxUpdate{}}
 	start, n := time.Now(), 0
 	for _, c := range chats {
 		out := postgres.ChatOutcome{ChatID: c.ChatID, Seq: c.Seq, Due: d.opts.Now()}
 		stopped := false
 		for _, u := range c.Updates {
 			if n > 0 && (n >= d.opts.MaxBatch || time.Since(start) >= d.opts.BatchTime) {
-				stopped = true // due again now, behind the chats waiting
+				stopped, b.leftover = true, true // due again now, behind the chats waiting
 				break
 			}
 			if now := d.opts.Now(); u.NextAttemptAt.After(now) {
@@ -276,26 +349,56 @@ func (d *Dispatcher) process(ctx context.Context, chats []postgres.InboxChat) ba
 				break
 			}
 			n++
-			hErr := d.store.InSavepoint(ctx, func(ctx context.Context) error { return d.handle(ctx, u) })
+			t0 := time.Now()
+			hErr, wasKnown := known[u.UpdateID]
+			switch {
+			case wasKnown:
+			case careful:
+				hErr = d.store.InSavepoint(ctx, func(ctx context.Context) error { return d.handle(ctx, u) })
+				d.observe(time.Since(t0))
+			default:
+				hErr = d.handle(ctx, u)
+				d.observe(time.Since(t0))
+			}
 			if ctx.Err() != nil {
-				return b
+				return b, ctx.Err()
 			}
 			if hErr == nil {
 				b.done = append(b.done, u.UpdateID)
 				continue
 			}
+			if !careful {
+				return b, &handlerFailed{updateID: u.UpdateID, err: hErr}
+			}
 			next, park := d.retryTime(u.Attempts + 1)
 			b.failed = append(b.failed, postgres.UpdateFailure{UpdateID: u.UpdateID, Cause: hErr.Error(), Next: next, Park: park})
-			b.errs[u.UpdateID], b.chats[u.UpdateID] = hErr, u
+			b.errs[u.UpdateID], b.updates[u.UpdateID] = hErr, u
 			if !park {
 				out.Due, stopped = next, true
 				break
 			}
 		}
 		out.Idle = !stopped && c.Complete
+		if !stopped && !c.Complete {
+			b.leftover = true
+		}
 		b.outcomes = append(b.outcomes, out)
 	}
-	return b
+	return b, nil
+}
+
+// observe folds one handler time into the moving average (weight 1/8).
+func (d *Dispatcher) observe(t time.Duration) {
+	for {
+		old := d.handleN.Load()
+		next := int64(t)
+		if old > 0 {
+			next = old + (int64(t)-old)/8
+		}
+		if d.handleN.CompareAndSwap(old, next) {
+			return
+		}
+	}
 }
 
 // retryTime is when the attempt-th failure is tried again, or park.

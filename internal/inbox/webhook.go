@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/telecrm/crmbot/internal/postgres"
 )
 
 // SecretHeader is the header Telegram sends the webhook secret in.
@@ -19,9 +17,12 @@ const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // update is committed, 401 to a missing or wrong secret (compared in
 // constant time) and 503 while the database is unreachable, so Telegram
 // retries. Duplicates (Telegram retrying an update we did commit) are
-// dropped by update_id and answered 200.
+// dropped by update_id and answered 200. Updates of concurrent requests are
+// committed together (group commit): each request is answered once the
+// commit holding its update is done.
 type Webhook struct {
 	store  UpdateStore
+	group  *groupCommit
 	ping   func(ctx context.Context) error
 	secret []byte
 	logger *slog.Logger
@@ -35,7 +36,7 @@ func NewWebhook(store UpdateStore, ping func(ctx context.Context) error, secret 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Webhook{store: store, ping: ping, secret: []byte(secret), logger: logger}
+	return &Webhook{store: store, group: newGroupCommit(store), ping: ping, secret: []byte(secret), logger: logger}
 }
 
 // Routes serves the webhook at path plus /healthz (the process is alive)
@@ -80,7 +81,7 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	if _, err := w.store.InsertUpdates(ctx, []postgres.InboxUpdate{u}); err != nil {
+	if err := w.group.insert(ctx, u); err != nil {
 		w.logger.Warn("inbox webhook: store failed; telegram will retry", "update_id", u.UpdateID, "err", err)
 		http.Error(rw, "try again", http.StatusServiceUnavailable)
 		return

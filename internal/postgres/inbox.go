@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // InboxChannel is the LISTEN/NOTIFY channel InsertUpdates signals on, so
@@ -79,11 +77,6 @@ func (db *DB) InsertUpdates(ctx context.Context, ups []InboxUpdate) (n int, err 
 	return n, err
 }
 
-// inboxLockClass is the first key of the advisory locks that hold chats
-// ("inbx"); the second is hashint8(chat_id). Two chats whose hashes collide
-// merely take turns.
-const inboxLockClass = 0x696e6278
-
 // InboxChat is a chat claimed for dispatch with its pending updates, oldest
 // first.
 type InboxChat struct {
@@ -96,53 +89,19 @@ type InboxChat struct {
 }
 
 // ClaimChats takes up to limit due chats that no other transaction holds
-// and returns them with up to perChat pending updates each. It takes no
-// more than its share of the due chats among spread workers (at least
-// one), so that a light load is spread over them. It must run
-// inside InTx: each chat is held by a transaction-level advisory lock
-// until the transaction ends, so no worker of any replica takes it
-// meanwhile, and the updates are read after the lock is held, so they
-// include everything a previous holder committed.
-func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat, spread int) (chats []InboxChat, err error) {
+// and returns them with up to perChat pending updates each (inbox_claim in
+// migrations/004_inbound.sql: one round trip). It must run inside InTx:
+// each chat is held by an advisory lock until the transaction ends, so no
+// worker of any replica takes it meanwhile, and its updates are read after
+// the lock is held, so they include everything a previous holder
+// committed.
+func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int) (chats []InboxChat, err error) {
 	defer wrap(&err, "claim chats")
 	tx, ok := TxFrom(ctx)
 	if !ok {
 		return nil, errors.New("no transaction in context")
 	}
-	var ids []int64
-	// The candidates are read first (a materialized, ordered list), then
-	// locked one by one until limit are held, so no lock is taken on a
-	// chat that is not returned. A window wide enough to get past chats
-	// other workers hold; if it held only those, look again wider.
-	for _, window := range []int{limit*8 + 64, 4096} {
-		rows, err := tx.Query(ctx, `
-			WITH cand AS MATERIALIZED (
-				SELECT chat_id, due_at FROM inbox_chats WHERE due_at <= $1 ORDER BY due_at LIMIT $3)
-			SELECT chat_id FROM cand WHERE pg_try_advisory_xact_lock($4::int, hashint8(chat_id))
-			 LIMIT (SELECT least($2, greatest(1, ceil(count(*) / $5::float8)))::int FROM cand)`,
-			now, limit, window, inboxLockClass, max(spread, 1))
-		if err != nil {
-			return nil, err
-		}
-		if ids, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
-			return nil, err
-		}
-		if len(ids) > 0 {
-			break
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := tx.Query(ctx, `
-		SELECT c.chat_id, c.seq, u.update_id, u.user_id, u.message_id, u.kind, u.payload, u.attempts, u.next_attempt_at
-		  FROM inbox_chats c
-		  LEFT JOIN LATERAL (
-			SELECT * FROM update_inbox u
-			 WHERE u.chat_id = c.chat_id AND u.status = 'pending'
-			 ORDER BY u.update_id LIMIT $2 + 1) u ON true
-		 WHERE c.chat_id = ANY($1)
-		 ORDER BY c.chat_id, u.update_id`, ids, perChat)
+	rows, err := tx.Query(ctx, `SELECT * FROM inbox_claim($1, $2, $3)`, now, limit, perChat)
 	if err != nil {
 		return nil, err
 	}
