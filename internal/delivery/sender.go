@@ -68,12 +68,16 @@ func (o SenderOptions) withDefaults() SenderOptions {
 
 // Sender makes Bot API calls within Telegram's limits. Messages that post
 // something (sendMessage, sendLocation, sendVoice) are spaced per chat by
-// ChatInterval (in this process: each chat's sends are serialised) and
-// globally by GlobalRate: with a pool, the global slots are booked in
-// PostgreSQL (send_pacing), so every replica shares one budget; without
-// one, the budget is this process's. Any 429 pauses every call of every
-// replica until its retry_after has passed; 5xx answers are retried with
-// backoff. It is safe for concurrent use.
+// ChatInterval and globally by GlobalRate. With a pool, both are booked in
+// PostgreSQL (chat_pacing, send_pacing: delivery_reserve_chat), so every
+// replica shares one budget and a notification sent by one replica and a
+// reply sent by another still reach a chat ChatInterval apart; without one,
+// the budget and the spacing are this process's. In this process each
+// chat's sends are serialised. A chat that got nothing in the last
+// ChatInterval is written to at once, so a reply to a user's message does
+// not wait. Any 429 pauses every call of every replica until its
+// retry_after has passed; 5xx answers are retried with backoff. It is safe
+// for concurrent use.
 type Sender struct {
 	api  Caller
 	pool *pgxpool.Pool
@@ -129,9 +133,21 @@ func (s *Sender) Send(ctx context.Context, m Message) (Sent, error) {
 		}
 		sent, err := s.call(ctx, m)
 		cp.next = time.Now().Add(s.opts.ChatInterval)
+		s.chatSent(ctx, m.ChatID)
 		return sent, err
 	}
 	return s.call(ctx, m)
+}
+
+// chatSent pushes the chat's shared spacing to ChatInterval after now,
+// once a send is answered (it may have waited out a 429 after booking).
+func (s *Sender) chatSent(ctx context.Context, chatID int64) {
+	if s.pool == nil {
+		return
+	}
+	if _, err := s.pool.Exec(context.WithoutCancel(ctx), `SELECT delivery_chat_sent($1, $2)`, chatID, s.opts.ChatInterval.Seconds()); err != nil {
+		s.opts.Logger.Warn("record a chat's send time", "chat", chatID, "err", err)
+	}
 }
 
 // call tries one message up to Attempts times, pacing each try.
@@ -139,7 +155,7 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 	var lastErr error
 	backoff := s.opts.Backoff
 	for attempt := 0; attempt < s.opts.Attempts; attempt++ {
-		if err := s.pace(ctx, counted[m.Method]); err != nil {
+		if err := s.pace(ctx, counted[m.Method], m.ChatID); err != nil {
 			return Sent{}, err
 		}
 		var res struct {
@@ -193,8 +209,8 @@ func harmlessRepeat(method string, err error) bool {
 }
 
 // pace waits for the end of any 429 pause and, for counted methods, for a
-// global slot.
-func (s *Sender) pace(ctx context.Context, slot bool) error {
+// global slot and the chat's spacing.
+func (s *Sender) pace(ctx context.Context, slot bool, chatID int64) error {
 	for {
 		s.mu.Lock()
 		until := s.paused
@@ -205,7 +221,7 @@ func (s *Sender) pace(ctx context.Context, slot bool) error {
 		if !slot {
 			return nil
 		}
-		wait, err := s.reserve(ctx)
+		wait, err := s.reserve(ctx, chatID)
 		if err != nil {
 			return err
 		}
@@ -221,8 +237,10 @@ func (s *Sender) pace(ctx context.Context, slot bool) error {
 	}
 }
 
-// reserve books the next global slot and returns how long to wait for it.
-func (s *Sender) reserve(ctx context.Context) (time.Duration, error) {
+// reserve books the next global slot (with a pool, and the chat until that
+// slot plus ChatInterval, first waiting for the chat's spacing of other
+// replicas) and returns how long to wait for the slot.
+func (s *Sender) reserve(ctx context.Context, chatID int64) (time.Duration, error) {
 	if s.pool == nil {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -231,11 +249,24 @@ func (s *Sender) reserve(ctx context.Context) (time.Duration, error) {
 		s.tat = slot.Add(s.gap)
 		return slot.Sub(now), nil
 	}
-	var secs float64
-	if err := s.pool.QueryRow(ctx, `SELECT delivery_reserve($1)`, s.gap.Seconds()).Scan(&secs); err != nil {
-		return 0, fmt.Errorf("reserve a send slot: %w", err)
+	for {
+		var secs float64
+		var booked bool
+		err := s.pool.QueryRow(ctx, `SELECT wait, booked FROM delivery_reserve_chat($1, $2, $3)`,
+			chatID, s.opts.ChatInterval.Seconds(), s.gap.Seconds()).Scan(&secs, &booked)
+		if err != nil {
+			return 0, fmt.Errorf("reserve a send slot: %w", err)
+		}
+		wait := time.Duration(secs * float64(time.Second))
+		if booked {
+			return wait, nil
+		}
+		// Another replica wrote to the chat: wait for its spacing; no
+		// global slot is held meanwhile.
+		if err := sleepFor(ctx, min(wait, s.opts.ChatInterval)); err != nil {
+			return 0, err
+		}
 	}
-	return time.Duration(secs * float64(time.Second)), nil
 }
 
 // pause stops every call of this process, and with a pool of every
@@ -308,7 +339,7 @@ func (s *Sender) Probe(ctx context.Context, chatID, floor int64, markup any, isC
 		if markup != nil {
 			p["reply_markup"] = markup
 		}
-		if err := s.pace(ctx, false); err != nil {
+		if err := s.pace(ctx, false, chatID); err != nil {
 			return 0, false, err
 		}
 		err := s.api.Call(ctx, "editMessageReplyMarkup", p, nil)
