@@ -50,6 +50,10 @@ type DispatcherOptions struct {
 	// MaxBatch is the most updates one transaction processes (each in a
 	// savepoint of its own); default 32.
 	MaxBatch int
+	// Linger is how long a worker woken by a new update waits before it
+	// claims, so that the updates of a burst are taken in a few
+	// transactions rather than one each; default 3 ms, negative for none.
+	Linger time.Duration
 	// BatchTime stops a transaction from taking more updates once its
 	// handlers have run this long, so that its replies are not held back;
 	// default 50 ms.
@@ -98,6 +102,9 @@ func (o DispatcherOptions) withDefaults() DispatcherOptions {
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 32
 	}
+	if o.Linger == 0 {
+		o.Linger = 3 * time.Millisecond
+	}
 	if o.BatchTime <= 0 {
 		o.BatchTime = 50 * time.Millisecond
 	}
@@ -141,8 +148,9 @@ type Dispatcher struct {
 	pool    *pgxpool.Pool // for LISTEN; nil means polling only
 	opts    DispatcherOptions
 
-	wake    chan struct{} // one token wakes one idle worker
-	handleN atomic.Int64  // recent mean handler time, in ns (moving average)
+	wake      chan struct{} // one token wakes one idle worker
+	lingering atomic.Bool   // a woken worker is gathering a burst
+	handleN   atomic.Int64  // recent mean handler time, in ns (moving average)
 }
 
 // NewDispatcher returns a dispatcher of store's inbox to h. With a pool,
@@ -195,6 +203,12 @@ func (d *Dispatcher) work(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 		case <-d.wake:
+			// One woken worker gathers the burst; the notifications
+			// that come meanwhile wake nobody else (see notified).
+			if d.opts.Linger > 0 && d.lingering.CompareAndSwap(false, true) {
+				sleep(ctx, d.opts.Linger)
+				d.lingering.Store(false)
+			}
 		case <-t.C:
 		}
 		t.Stop()
@@ -457,6 +471,14 @@ func (d *Dispatcher) Wake() {
 	}
 }
 
+// notified hears that updates were committed: it wakes a worker unless one
+// is about to claim anyway.
+func (d *Dispatcher) notified() {
+	if !d.lingering.Load() {
+		d.Wake()
+	}
+}
+
 // listen wakes workers on each NOTIFY of the inbox channel, reconnecting
 // after database outages.
 func (d *Dispatcher) listen(ctx context.Context) {
@@ -489,7 +511,7 @@ func (d *Dispatcher) listenOnce(ctx context.Context) error {
 		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
 			return err
 		}
-		d.Wake()
+		d.notified()
 	}
 }
 
