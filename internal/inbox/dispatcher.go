@@ -387,6 +387,14 @@ func (d *Dispatcher) process(ctx context.Context, chats []postgres.InboxChat, kn
 			next, park := d.retryTime(u.Attempts + 1)
 			b.failed = append(b.failed, postgres.UpdateFailure{UpdateID: u.UpdateID, Cause: hErr.Error(), Next: next, Park: park})
 			b.errs[u.UpdateID], b.updates[u.UpdateID] = hErr, u
+			if !wasKnown {
+				// A handler that timed out may have broken the
+				// transaction: then stop, so that the updates after it
+				// are not charged with its failure.
+				if err := d.store.InSavepoint(ctx, func(context.Context) error { return nil }); err != nil {
+					return b, fmt.Errorf("transaction broken after update %d: %w", u.UpdateID, err)
+				}
+			}
 			if !park {
 				out.Due, stopped = next, true
 				break

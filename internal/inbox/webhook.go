@@ -21,7 +21,6 @@ const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // committed together (group commit): each request is answered once the
 // commit holding its update is done.
 type Webhook struct {
-	store  UpdateStore
 	group  *groupCommit
 	ping   func(ctx context.Context) error
 	secret []byte
@@ -36,7 +35,7 @@ func NewWebhook(store UpdateStore, ping func(ctx context.Context) error, secret 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Webhook{store: store, group: newGroupCommit(store), ping: ping, secret: []byte(secret), logger: logger}
+	return &Webhook{group: newGroupCommit(store), ping: ping, secret: []byte(secret), logger: logger}
 }
 
 // Routes serves the webhook at path plus /healthz (the process is alive)
