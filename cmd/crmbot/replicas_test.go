@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -152,23 +151,14 @@ func TestTwoWebhookReplicas(t *testing.T) {
 }
 
 // checkReplicaReplies asserts that each chat got exactly one reply per
-// message. Known bug: replies of one chat can overtake each other across
-// replicas. Outbox flushes claim a chat's head reply with
-// "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED" (postgres.DB.ClaimOutbox):
-// while one replica's claim transaction holds the head row, the other
-// replica skips it and claims, and sends, the next reply. Until that is
-// fixed the order is asserted only with CRMBOT_TEST_REPLICA_ORDER=1, and
-// logged otherwise.
+// message, in order, although the replies were sent by two replicas (the
+// outbox locks a chat's head reply without skipping it, so one replica
+// cannot send the next reply while the other holds the first).
 func checkReplicaReplies(t *testing.T, sb *sandbox.Server, first int64, chats, n int) {
 	t.Helper()
-	strict := os.Getenv("CRMBOT_TEST_REPLICA_ORDER") != ""
 	for c := first; c < first+int64(chats); c++ {
-		once, ordered := replies(sb, c, n)
-		switch {
-		case !once || (strict && !ordered):
+		if once, ordered := replies(sb, c, n); !once || !ordered {
 			t.Errorf("chat %d: want exactly one reply to each of its %d messages, in order; got:\n%s", c, n, sb.Transcript(c).String())
-		case !ordered:
-			t.Logf("KNOWN BUG (outbox head-of-line claim across replicas): chat %d got its replies out of order:\n%s", c, sb.Transcript(c).String())
 		}
 	}
 }

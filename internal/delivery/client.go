@@ -149,9 +149,21 @@ func RetryAfter(err error) time.Duration {
 // answer at all.
 func IsTemporary(err error) bool {
 	var ne *NetError
+	var le *LocalError
 	c := apiCode(err)
-	return errors.As(err, &ne) || c == http.StatusTooManyRequests || c >= 500
+	return errors.As(err, &ne) || errors.As(err, &le) || c == http.StatusTooManyRequests || c >= 500
 }
+
+// LocalError is a failure on our side before the Bot API was called (the
+// database was unreachable while booking a send slot): nothing was sent, so
+// the send is retried later, never given up as refused.
+type LocalError struct {
+	Op  string
+	Err error
+}
+
+func (e *LocalError) Error() string { return e.Op + ": " + e.Err.Error() }
+func (e *LocalError) Unwrap() error { return e.Err }
 
 // IsAmbiguous reports a send that got no answer: it may have been
 // delivered.

@@ -2,6 +2,7 @@ package delivery_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -335,5 +336,58 @@ func Test429Storm(t *testing.T) {
 		if got := botTexts(e.sb, c); len(got) != 1 {
 			t.Errorf("chat %d: %q, want one message", c, got)
 		}
+	}
+}
+
+// Several notifications queued at once for a chat that blocked the bot: the
+// first 403 stops the rest without asking Telegram again (they were waiting
+// behind the per-chat spacing when it came), and a reply to the user who
+// then unblocks and writes goes through at once.
+func TestBlockedChatRefusesQueuedNotificationsOnce(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{ChatInterval: 300 * time.Millisecond})
+	e.start(t, 6)
+	if _, err := e.sb.Block(6); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := notifyEnv(t, e, "r1")
+	var since int64
+	if calls := e.sb.Calls(sandbox.CallFilter{}); len(calls) > 0 {
+		since = calls[len(calls)-1].Seq
+	}
+	const queued = 4
+	for i := 0; i < queued; i++ {
+		schedule(t, e.db, n, delivery.Notification{Kind: "test", ChatID: 6, DedupKey: fmt.Sprintf("queued:%d", i), Due: time.Now(),
+			Message: &delivery.Message{Method: "sendMessage", ChatID: 6, Text: fmt.Sprint("escalation ", i)}})
+	}
+	for i := 0; i < queued; i++ {
+		key := fmt.Sprintf("queued:%d", i)
+		waitFor(t, key+" settled", 15*time.Second, func() bool { return sendsStatus(t, e.pool, key) == "unreachable" })
+	}
+	if calls := e.sb.Calls(sandbox.CallFilter{Method: "sendMessage", Since: since}); len(calls) != 1 {
+		t.Fatalf("%d sendMessage calls to the blocked chat for %d notifications, want 1", len(calls), queued)
+	}
+	if _, err := e.sb.Unblock(6); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sender.Send(ctx, delivery.Message{Method: "sendMessage", ChatID: 6, Text: "welcome back"}); err != nil {
+		t.Fatalf("a reply after the user unblocked must go through: %v", err)
+	}
+}
+
+// A database failure while booking the send slot happens before any call to
+// Telegram: the send is temporary (retried later), never ambiguous and never
+// a refusal that would give the message up.
+func TestSlotBookingFailureIsTemporary(t *testing.T) {
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{})
+	e.start(t, 7)
+	e.pool.Close()
+	_, err := e.sender.Send(context.Background(), delivery.Message{Method: "sendMessage", ChatID: 7, Text: "hi"})
+	var le *delivery.LocalError
+	if err == nil || !errors.As(err, &le) || !delivery.IsTemporary(err) || delivery.IsAmbiguous(err) || delivery.IsUnreachable(err) {
+		t.Fatalf("got %v; want a temporary local error", err)
+	}
+	if n := len(e.sb.Calls(sandbox.CallFilter{Method: "sendMessage"})); n != 0 {
+		t.Fatalf("%d calls reached Telegram", n)
 	}
 }

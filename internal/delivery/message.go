@@ -28,6 +28,11 @@ type Message struct {
 	Latitude    float64 `json:"latitude,omitempty"`
 	Longitude   float64 `json:"longitude,omitempty"`
 	Action      string  `json:"action,omitempty"` // sendChatAction
+
+	// unsolicited marks a notification (set by the Notifier): a chat that
+	// refused one a moment ago is not asked again, while a reply to the
+	// user's own message is always tried (they may just have unblocked).
+	unsolicited bool
 }
 
 // Notification is a message sent on the bot's own initiative, at or after

@@ -211,6 +211,7 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 			return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "sent", id, "")
 		}
 	}
+	msg.unsolicited = true
 	sent, err := n.sender.Send(ctx, msg)
 	bg := context.WithoutCancel(ctx)
 	switch {

@@ -84,11 +84,12 @@ type Sender struct {
 	opts SenderOptions
 	gap  time.Duration // between two global slots
 
-	mu     sync.Mutex
-	chats  map[int64]*chatPace
-	paused time.Time // no call before this (real time)
-	tat    time.Time // in-process global pacing when pool is nil
-	swept  time.Time
+	mu      sync.Mutex
+	chats   map[int64]*chatPace
+	paused  time.Time // no call before this (real time)
+	refused map[int64]refusal
+	tat     time.Time // in-process global pacing when pool is nil
+	swept   time.Time
 }
 
 type chatPace struct {
@@ -156,7 +157,15 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 	backoff := s.opts.Backoff
 	for attempt := 0; attempt < s.opts.Attempts; attempt++ {
 		if err := s.pace(ctx, counted[m.Method], m.ChatID); err != nil {
-			return Sent{}, err
+			if ctx.Err() != nil {
+				return Sent{}, err
+			}
+			return Sent{}, &LocalError{Op: "book a send slot", Err: err}
+		}
+		if counted[m.Method] && m.unsolicited {
+			if refused := s.refusedRecently(m.ChatID); refused != nil {
+				return Sent{}, refused
+			}
 		}
 		var res struct {
 			MessageID int64 `json:"message_id"`
@@ -166,6 +175,9 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 			out = &res
 		}
 		err := s.api.Call(ctx, m.Method, m.params(), out)
+		if IsUnreachable(err) {
+			s.remember403(m.ChatID, err)
+		}
 		switch {
 		case err == nil:
 			return Sent{MessageID: res.MessageID}, nil
@@ -192,6 +204,41 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 		lastErr = err
 	}
 	return Sent{}, lastErr
+}
+
+// refusedWindow is how long a chat that answered 403 is refused without
+// asking Telegram again: notifications queued for it behind the per-chat
+// spacing stop at once instead of each trying (the database's unreachable
+// mark, cleared when the user writes again, is the lasting record).
+const refusedWindow = time.Minute
+
+func (s *Sender) remember403(chatID int64, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused == nil {
+		s.refused = map[int64]refusal{}
+	}
+	s.refused[chatID] = refusal{err: err, at: time.Now()}
+}
+
+// refusedRecently returns the 403 a chat answered within refusedWindow.
+func (s *Sender) refusedRecently(chatID int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.refused[chatID]
+	if !ok {
+		return nil
+	}
+	if time.Since(r.at) > refusedWindow {
+		delete(s.refused, chatID)
+		return nil
+	}
+	return r.err
+}
+
+type refusal struct {
+	err error
+	at  time.Time
 }
 
 // harmlessRepeat reports the answers that mean a repeated edit, deletion or

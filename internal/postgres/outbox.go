@@ -61,10 +61,13 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 		err := q.QueryRow(ctx, `
 			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor
 			  FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')
-			 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, chatID).
+			 ORDER BY id LIMIT 1 FOR UPDATE`, chatID).
 			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor)
 		if errors.Is(err, pgx.ErrNoRows) {
-			// Either nothing is open or the head is locked by another claimer.
+			// Nothing is open, or the head changed under a concurrent claim
+			// (LIMIT with FOR UPDATE may then return no row). The head is
+			// locked without SKIP LOCKED on purpose: skipping it would let
+			// another replica send the chat's next reply before this one.
 			var open bool
 			if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending'))`, chatID).Scan(&open); err != nil {
 				return err
