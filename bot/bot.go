@@ -13,6 +13,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"time"
@@ -121,6 +122,22 @@ func (b *Bot) Handle(ctx context.Context, u *models.Update) error {
 		err = r.finish()
 	}
 	return b.userError(r, err)
+}
+
+// Parked tells the sender of an update that kept failing and was set aside
+// that something went wrong on our side, in their language, so they know to
+// try again rather than wait. raw is the update as Telegram sent it.
+func (b *Bot) Parked(ctx context.Context, raw []byte) error {
+	var u models.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return err
+	}
+	r, ok := b.newReq(ctx, &u)
+	if !ok || r.staff.ID == 0 || !r.staff.Active {
+		return nil
+	}
+	// A callback query is long expired by now: write a message instead.
+	return r.send(r.t("error.internal", nil), nil)
 }
 
 // userError answers a domain error in the user's language and swallows it;

@@ -1,10 +1,14 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/postgres"
 )
 
 func TestStrangerHearsOnePoliteSentenceInTheirLanguage(t *testing.T) {
@@ -50,5 +54,34 @@ func TestParseCommandUsesUTF16Offsets(t *testing.T) {
 	}
 	if !strings.HasPrefix(cb("x", id(35)), "x:z") {
 		t.Fatal("ids are base 36")
+	}
+}
+
+func TestParkedUpdateTellsTheUserToTryAgain(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	token, err := h.db.CreateInvite(ctx, postgres.InviteRequest{Role: crm.RoleRep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.RedeemInvite(ctx, token, postgres.TelegramUser{ID: 8100, FirstName: "Omar"}, "ar"); err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(`{"update_id":9,"callback_query":{"id":"q1","from":{"id":8100,"first_name":"Omar"},"data":"lc:1",
+		"message":{"message_id":3,"date":1,"chat":{"id":8100,"type":"private"}}}}`)
+	if err := h.bot.Parked(ctx, raw); err != nil {
+		t.Fatal(err)
+	}
+	got := h.out.take()
+	want := h.bot.d.I18n.For("ar").T("error.internal", nil)
+	if len(got) != 1 || got[0].Method != "sendMessage" || got[0].ChatID != 8100 || got[0].Text != want {
+		t.Fatalf("got %+v, want one message %q to the rep", got, want)
+	}
+	// A stranger's parked update is not answered with anything more.
+	if err := h.bot.Parked(ctx, []byte(`{"update_id":10,"message":{"message_id":4,"date":1,"chat":{"id":9,"type":"private"},"from":{"id":9},"text":"x"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.out.take(); len(got) != 0 {
+		t.Fatalf("a stranger got %+v", got)
 	}
 }

@@ -108,7 +108,12 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 	}
 	a.river = rc
 	a.notifier.Attach(rc)
-	a.disp = inbox.NewDispatcher(a.db, a.bot, pool, inbox.DispatcherOptions{Workers: o.Workers, AfterCommit: a.outbox.AfterCommit, Now: now, Logger: a.log})
+	a.disp = inbox.NewDispatcher(a.db, a.bot, pool, inbox.DispatcherOptions{Workers: o.Workers, AfterCommit: a.outbox.AfterCommit, Now: now, Logger: a.log,
+		OnParked: func(ctx context.Context, u postgres.InboxUpdate) {
+			if err := a.bot.Parked(ctx, u.Payload); err != nil {
+				a.log.Warn("tell the user their update failed", "update_id", u.UpdateID, "err", err)
+			}
+		}})
 	return a, nil
 }
 

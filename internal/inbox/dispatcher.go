@@ -71,6 +71,9 @@ type DispatcherOptions struct {
 	// AfterCommit, if set, runs after an update's transaction commits
 	// (delivery.Outbox.AfterCommit sends the replies it queued).
 	AfterCommit func(ctx context.Context, chatID int64)
+	// OnParked, if set, hears each update parked after repeated failures,
+	// after that is recorded (the bot tells the user to try again).
+	OnParked func(ctx context.Context, u postgres.InboxUpdate)
 	// Now is the clock of retry times; default time.Now.
 	Now func() time.Time
 	// Logger reports failures and parked updates; default slog.Default().
@@ -325,6 +328,9 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 		if f.Park {
 			d.opts.Logger.Error("inbox: update parked after repeated failures", "update_id", u.UpdateID,
 				"chat", u.ChatID, "kind", u.Kind, "attempts", u.Attempts+1, "err", b.errs[f.UpdateID])
+			if d.opts.OnParked != nil {
+				d.opts.OnParked(ctx, u)
+			}
 		} else {
 			d.opts.Logger.Warn("inbox: update failed; will retry", "update_id", u.UpdateID,
 				"chat", u.ChatID, "attempt", u.Attempts+1, "err", b.errs[f.UpdateID])

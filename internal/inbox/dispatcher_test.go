@@ -152,7 +152,14 @@ func TestDispatcherParksPoison(t *testing.T) {
 		}
 		return record(ctx, u)
 	})
-	d := inbox.NewDispatcher(db, h, nil, inbox.DispatcherOptions{Workers: 1, MaxAttempts: 3, Backoff: time.Millisecond, Logger: quiet()})
+	var parked []int64
+	var mu sync.Mutex
+	d := inbox.NewDispatcher(db, h, nil, inbox.DispatcherOptions{Workers: 1, MaxAttempts: 3, Backoff: time.Millisecond, Logger: quiet(),
+		OnParked: func(_ context.Context, u postgres.InboxUpdate) {
+			mu.Lock()
+			parked = append(parked, u.UpdateID)
+			mu.Unlock()
+		}})
 	for i := 0; i < 20; i++ {
 		if _, err := d.RunOnce(ctx); err != nil {
 			t.Fatal(err)
@@ -170,6 +177,10 @@ func TestDispatcherParksPoison(t *testing.T) {
 	if lastErr == "" {
 		t.Fatal("parked update has no last_error")
 	}
+	if mu.Lock(); len(parked) != 1 || parked[0] != 2 {
+		t.Fatalf("OnParked heard %v, want [2] once (so the user is told)", parked)
+	}
+	mu.Unlock()
 	var handled int
 	pool.QueryRow(ctx, `SELECT count(*) FROM handled WHERE update_id IN (1, 3)`).Scan(&handled)
 	if handled != 2 {
