@@ -311,9 +311,6 @@ func (b *Bot) amend(r *req, st *State, change func(a *crm.Activity)) error {
 // voice, a duration typed in any digits, a location, or the next step's
 // date in words.
 func (b *Bot) logMessage(r *req, st *State) error {
-	if ok, err := b.leaveForMainKey(r); ok || err != nil {
-		return err
-	}
 	m := r.msg
 	switch st.Step {
 	case "outcome":
@@ -437,9 +434,6 @@ func (b *Bot) startNote(r *req, args []string) error {
 
 // noteMessage stores the note (text or voice) the rep sent.
 func (b *Bot) noteMessage(r *req, st *State) error {
-	if ok, err := b.leaveForMainKey(r); ok || err != nil {
-		return err
-	}
 	cid, _ := argID([]string{st.Data["c"]}, 0)
 	c, err := r.loadEditable(cid)
 	if err != nil {
@@ -479,9 +473,6 @@ func (b *Bot) askCustomerToLog(r *req) error {
 
 // pickMessage searches the customers the rep may log with.
 func (b *Bot) pickMessage(r *req, st *State) error {
-	if ok, err := b.leaveForMainKey(r); ok || err != nil {
-		return err
-	}
 	q := strings.TrimSpace(r.msg.Text)
 	if q == "" {
 		return r.send(r.t("activity.pick.ask", nil), nil)
@@ -513,21 +504,4 @@ func (r *req) customerButtons(cs []crm.Customer) any {
 		return nil
 	}
 	return ikm(rows...)
-}
-
-// leaveForMainKey ends the flow and runs the main-keyboard action when the
-// message is one of its labels (flows see messages before main keys do).
-func (b *Bot) leaveForMainKey(r *req) (bool, error) {
-	if r.msg == nil || r.msg.Text == "" {
-		return false, nil
-	}
-	for _, k := range b.mainKeys {
-		if matchesLabel(b.d.I18n, k.id, r.msg.Text) {
-			if err := r.clearState(); err != nil {
-				return true, err
-			}
-			return true, k.run(r)
-		}
-	}
-	return false, nil
 }

@@ -177,6 +177,14 @@ func (b *Bot) dispatch(r *req) error {
 		}
 		return r.send(r.t("core.unknown_command", nil), nil)
 	}
+	// A main-keyboard button always wins: pressed in the middle of a flow,
+	// it leaves the flow and does what it says.
+	if k, ok := b.mainKeyFor(r.msg.Text); ok {
+		if err := r.clearState(); err != nil {
+			return err
+		}
+		return k.run(r)
+	}
 	if st, err := r.state(); err != nil {
 		return err
 	} else if st != nil {
@@ -187,14 +195,20 @@ func (b *Bot) dispatch(r *req) error {
 			return err
 		}
 	}
-	if r.msg.Text != "" {
-		for _, k := range b.mainKeys {
-			if matchesLabel(b.d.I18n, k.id, r.msg.Text) {
-				return k.run(r)
-			}
+	return b.freeInput(r)
+}
+
+// mainKeyFor returns the main-keyboard button labelled text, in any locale.
+func (b *Bot) mainKeyFor(text string) (mainKey, bool) {
+	if text == "" {
+		return mainKey{}, false
+	}
+	for _, k := range b.mainKeys {
+		if matchesLabel(b.d.I18n, k.id, text) {
+			return k, true
 		}
 	}
-	return b.freeInput(r)
+	return mainKey{}, false
 }
 
 // stranger answers anyone who is not active staff: invite links are

@@ -101,23 +101,6 @@ func (r *req) customerByID(cid int64, edit bool) (crm.Customer, error) {
 	return c, nil
 }
 
-// mainKeyInFlow runs the main key the user pressed while in one of this
-// package's flows (leaving the flow), and reports whether there was one.
-func (b *Bot) mainKeyInFlow(r *req) (bool, error) {
-	if r.msg == nil || r.msg.Text == "" {
-		return false, nil
-	}
-	for _, k := range b.mainKeys {
-		if matchesLabel(b.d.I18n, k.id, r.msg.Text) {
-			if err := r.clearState(); err != nil {
-				return true, err
-			}
-			return true, k.run(r)
-		}
-	}
-	return false, nil
-}
-
 func (b *Bot) askFind(r *req) error { return r.send(r.t("search.prompt", nil), r.mainKeyboard()) }
 
 // findFromText handles free text: a shared contact card becomes a
@@ -232,9 +215,6 @@ func (b *Bot) onNewWithPhone(r *req, args []string) error {
 
 // newCustomerStep takes the typed answer to the current step.
 func (b *Bot) newCustomerStep(r *req, st *State) error {
-	if done, err := b.mainKeyInFlow(r); done {
-		return err
-	}
 	text := strings.TrimSpace(r.msg.Text)
 	if r.msg.Contact != nil {
 		if st.Step == "phone" || st.Step == "name" {

@@ -177,9 +177,6 @@ func setField(c *crm.Customer, field, v string) bool {
 // editFieldStep takes a typed value: the customer is reloaded and
 // re-checked, as it may have changed hands since the question.
 func (b *Bot) editFieldStep(r *req, st *State) error {
-	if done, err := b.mainKeyInFlow(r); done {
-		return err
-	}
 	cid, ok := argID([]string{st.Data["c"]}, 0)
 	if !ok {
 		return r.clearState()

@@ -258,9 +258,6 @@ func (b *Bot) onDateDay(r *req, args []string) error {
 
 // dateMessage reads a date typed in any calendar and digits.
 func (b *Bot) dateMessage(r *req, st *State) error {
-	if ok, err := b.leaveForMainKey(r); ok || err != nil {
-		return err
-	}
 	if st.Step != "date" {
 		return r.send(r.t("dates.pick_kind", nil), nil)
 	}

@@ -85,9 +85,6 @@ func (b *Bot) startFollowUp(r *req, args []string) error {
 
 // followUpMessage reads a typed date while planning a follow-up.
 func (b *Bot) followUpMessage(r *req, st *State) error {
-	if ok, err := b.leaveForMainKey(r); ok || err != nil {
-		return err
-	}
 	return b.typedDue(r, st, r.msg.Text)
 }
 

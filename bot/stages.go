@@ -169,9 +169,6 @@ func (b *Bot) onStageReason(r *req, c crm.Customer, args []string) error {
 
 // stageReasonStep takes a typed reason for the move in progress.
 func (b *Bot) stageReasonStep(r *req, st *State) error {
-	if done, err := b.mainKeyInFlow(r); done {
-		return err
-	}
 	cid, ok := argID([]string{st.Data["c"]}, 0)
 	sid, ok2 := argID([]string{st.Data["s"]}, 0)
 	if !ok || !ok2 {

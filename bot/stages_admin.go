@@ -187,9 +187,6 @@ func (b *Bot) askStageName(r *req, sid string, names map[string]string) error {
 }
 
 func (b *Bot) stageNameStep(r *req, st *State) error {
-	if done, err := b.mainKeyInFlow(r); done {
-		return err
-	}
 	if !crm.CanManageOrg(r.staff) {
 		if err := r.clearState(); err != nil {
 			return err

@@ -109,9 +109,6 @@ func (b *Bot) onNewTeam(r *req, _ []string) error {
 }
 
 func (b *Bot) teamNameStep(r *req, st *State) error {
-	if done, err := b.mainKeyInFlow(r); done {
-		return err
-	}
 	if err := r.clearState(); err != nil {
 		return err
 	}
