@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -53,37 +50,9 @@ func startE2E(t *testing.T, start time.Time) *e2e {
 	url := pgtest.URL(t)
 	cfg := config.Config{BotToken: sb.Token(), DatabaseURL: url, APIURL: sb.BotAPIURL(), DefaultLocale: "fa",
 		TimeZone: "Asia/Tehran", PhoneRegion: "IR", GlobalRate: 1000, LogLevel: "warn"}
-	if err := cfg.Validate(config.FToken, config.FDatabase); err != nil {
-		t.Fatal(err)
-	}
+	startApp(t, cfg, appOptions{Now: clock.Now, PollTimeout: time.Second, ChatInterval: 10 * time.Millisecond, SweepInterval: 100 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
-	var logw io.Writer = io.Discard
-	if os.Getenv("E2E_LOG") != "" {
-		logw = os.Stderr
-	}
-	ready := make(chan struct{})
-	a, err := newApp(ctx, cfg, appOptions{Now: clock.Now, Logger: slog.New(slog.NewTextHandler(logw, nil)),
-		PollTimeout: time.Second, ChatInterval: 10 * time.Millisecond, SweepInterval: 100 * time.Millisecond,
-		OnReady: func(*app) { close(ready) }})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("app stopped with %v", err)
-		}
-	})
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("app did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("app did not start in 30 s")
-	}
+	t.Cleanup(cancel)
 	db, err := postgres.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
