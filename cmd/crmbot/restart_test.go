@@ -26,9 +26,9 @@ import (
 func TestPostgresRestartUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	cl := pgtest.NewCluster(t)
-	// The throwaway cluster runs with synchronous_commit=off for speed, so
-	// a crash would lose the last commits (an update already answered 200
-	// would vanish). Production runs with it on: so does this test.
+	// With synchronous_commit off a crash would lose the last commits (an
+	// update already answered 200 would vanish); production runs with it
+	// on, and so must this test.
 	l := startLoad(t, cl.URL("postgres")+"&synchronous_commit=on")
 	var syncCommit string
 	if err := l.pool.QueryRow(ctx, "SHOW synchronous_commit").Scan(&syncCommit); err != nil || syncCommit != "on" {

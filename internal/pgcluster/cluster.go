@@ -193,9 +193,12 @@ func (c *Cluster) readPort() error {
 	return err
 }
 
-// Start starts the server and waits until it accepts connections.
+// Start starts the server and waits until it accepts connections. fsync is
+// off for speed, which a process crash survives (the OS keeps the writes);
+// synchronous_commit stays on, so a crash (Stop) never loses a commit that
+// was acknowledged, as crash tests require.
 func (c *Cluster) Start(ctx context.Context) error {
-	opts := fmt.Sprintf("-k %s -c listen_addresses=127.0.0.1 -p %d -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB", c.dir, c.port)
+	opts := fmt.Sprintf("-k %s -c listen_addresses=127.0.0.1 -p %d -c fsync=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB", c.dir, c.port)
 	err := c.run(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-l", c.logf, "-w", "-t", "60", "-o", opts, "start")
 	if err != nil {
 		if log, rerr := os.ReadFile(c.logf); rerr == nil {
