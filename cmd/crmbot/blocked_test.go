@@ -17,6 +17,7 @@ import (
 // send is recorded 'unreachable' and its River job completes, with no
 // retry loop.
 func TestBlockedRepReminder(t *testing.T) {
+	t.Parallel()
 	teh, _ := time.LoadLocation("Asia/Tehran")
 	e := startE2E(t, time.Date(2026, 11, 22, 12, 30, 0, 0, teh)) // Sunday
 	rep := newRep(t, e.db, 7401, "Sara", "fa")

@@ -31,6 +31,7 @@ func label(t *testing.T, lang, id string) string {
 }
 
 func TestFieldSalesStory(t *testing.T) {
+	t.Parallel()
 	teh, _ := time.LoadLocation("Asia/Tehran")
 	// Sunday 22 November 2026, 12:30 in Tehran; the reminder is due Monday
 	// 10:00, within working hours in every locale's week.

@@ -129,6 +129,7 @@ func emptyDB(t *testing.T) string {
 // fresh directory), picks the rep persona on the chat page's API and talks
 // to the bot; a second run reuses the data.
 func TestDemo(t *testing.T) {
+	t.Parallel() // it mostly waits for the demo process
 	// As root the demo's postgres runs as the postgres user, which must be
 	// able to reach the directory, as it can a checkout's ./.crmbot.
 	parent, err := os.MkdirTemp("", "crmbot-demo-")

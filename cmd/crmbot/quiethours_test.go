@@ -23,6 +23,7 @@ import (
 //     due Saturday 10:00 (a working time of the default week) waits for
 //     Monday 08:00, and one due Friday 10:00 goes at 10:00.
 func TestQuietHoursEndToEnd(t *testing.T) {
+	t.Parallel()
 	teh, _ := time.LoadLocation("Asia/Tehran")
 	at := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, teh) }
 	e := startE2E(t, at(22, 12).Add(30*time.Minute)) // Sunday 22 November 2026, 12:30

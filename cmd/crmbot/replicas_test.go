@@ -35,6 +35,7 @@ import (
 //     the kill are still answered once each, through the balancer that
 //     still sends half of the posts to the dead replica.
 func TestTwoWebhookReplicas(t *testing.T) {
+	t.Parallel() // most of it waits for River's leader lease to run out
 	start := time.Now()
 	ctx := context.Background()
 	dbURL := pgtest.URL(t)
