@@ -119,6 +119,27 @@ func (r *req) loadEditable(cid int64) (crm.Customer, error) {
 	return c, nil
 }
 
+// startCustomerFlow begins flow at step for the customer the pressed button
+// names, if the user may change that customer. It returns the customer and
+// the flow's nonce, which the flow's buttons carry so that stale ones are
+// refused. ok is false when the button named no customer; it has then been
+// answered as stale. data, if any, is kept in the flow's state too.
+func (r *req) startCustomerFlow(args []string, flow, step string, data map[string]string) (c crm.Customer, nonce string, ok bool, err error) {
+	cid, ok := argID(args, 0)
+	if !ok {
+		return c, "", false, r.staleButton()
+	}
+	if c, err = r.loadEditable(cid); err != nil {
+		return c, "", true, err
+	}
+	nonce = r.nonce()
+	st := map[string]string{"n": nonce, "c": id(cid)}
+	for k, v := range data {
+		st[k] = v
+	}
+	return c, nonce, true, r.setState(flow, step, st)
+}
+
 // loadViewable returns customer id when the user may see it.
 func (r *req) loadViewable(cid int64) (crm.Customer, error) {
 	c, err := r.b.d.Store.Customer(r.ctx, cid)
@@ -133,16 +154,8 @@ func (r *req) loadViewable(cid int64) (crm.Customer, error) {
 
 // startLog asks how a call or visit with the customer went.
 func (b *Bot) startLog(r *req, args []string, kind crm.ActivityKind) error {
-	cid, ok := argID(args, 0)
-	if !ok {
-		return r.staleButton()
-	}
-	c, err := r.loadEditable(cid)
-	if err != nil {
-		return err
-	}
-	n := r.nonce()
-	if err := r.setState(flowLog, "outcome", map[string]string{"n": n, "c": id(cid), "k": string(kind)}); err != nil {
+	c, n, ok, err := r.startCustomerFlow(args, flowLog, "outcome", map[string]string{"k": string(kind)})
+	if !ok || err != nil {
 		return err
 	}
 	outcomes := crm.Outcomes
@@ -413,16 +426,8 @@ func (b *Bot) onFlowCancel(r *req, args []string) error {
 
 // startNote asks for a note about the customer.
 func (b *Bot) startNote(r *req, args []string) error {
-	cid, ok := argID(args, 0)
-	if !ok {
-		return r.staleButton()
-	}
-	c, err := r.loadEditable(cid)
-	if err != nil {
-		return err
-	}
-	n := r.nonce()
-	if err := r.setState(flowNote, "text", map[string]string{"n": n, "c": id(cid)}); err != nil {
+	c, n, ok, err := r.startCustomerFlow(args, flowNote, "text", nil)
+	if !ok || err != nil {
 		return err
 	}
 	if err := r.finish(); err != nil {

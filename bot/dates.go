@@ -123,16 +123,8 @@ func nextOccurrence(d crm.ImportantDate, now time.Time, loc *time.Location) time
 
 // startDate asks which kind of date to add.
 func (b *Bot) startDate(r *req, args []string) error {
-	cid, ok := argID(args, 0)
-	if !ok {
-		return r.staleButton()
-	}
-	c, err := r.loadEditable(cid)
-	if err != nil {
-		return err
-	}
-	n := r.nonce()
-	if err := r.setState(flowDate, "kind", map[string]string{"n": n, "c": id(cid)}); err != nil {
+	c, n, ok, err := r.startCustomerFlow(args, flowDate, "kind", nil)
+	if !ok || err != nil {
 		return err
 	}
 	var rows [][]models.InlineKeyboardButton

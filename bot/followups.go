@@ -64,16 +64,8 @@ func (b *Bot) routesFollowUps() {
 
 // startFollowUp asks when to follow up with a customer.
 func (b *Bot) startFollowUp(r *req, args []string) error {
-	cid, ok := argID(args, 0)
-	if !ok {
-		return r.staleButton()
-	}
-	c, err := r.loadEditable(cid)
-	if err != nil {
-		return err
-	}
-	n := r.nonce()
-	if err := r.setState(flowFU, "next", map[string]string{"n": n, "c": id(cid)}); err != nil {
+	c, n, ok, err := r.startCustomerFlow(args, flowFU, "next", nil)
+	if !ok || err != nil {
 		return err
 	}
 	rows := append(b.nextStepRows(r, n, true), []models.InlineKeyboardButton{ib(r.t("common.cancel", nil), cb(actFlowCancel, n))})
