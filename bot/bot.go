@@ -23,6 +23,7 @@ import (
 	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/textnorm"
 )
 
 // Replier queues a reply inside the update's transaction; it is sent right
@@ -57,6 +58,7 @@ type Bot struct {
 	actions  map[string]actionFunc
 	flows    map[string]flowFunc
 	mainKeys []mainKey
+	labels   map[string]mainKey // folded label in any locale → main key
 }
 
 type (
@@ -85,6 +87,12 @@ func New(d Deps) *Bot {
 	}
 	b := &Bot{d: d, commands: map[string]handlerFunc{}, actions: map[string]actionFunc{}, flows: map[string]flowFunc{}}
 	b.routes()
+	b.labels = map[string]mainKey{}
+	for _, k := range b.mainKeys {
+		for _, l := range i18n.Supported() {
+			b.labels[textnorm.Fold(d.I18n.For(l).T(k.id, nil))] = k
+		}
+	}
 	return b
 }
 
@@ -198,17 +206,14 @@ func (b *Bot) dispatch(r *req) error {
 	return b.freeInput(r)
 }
 
-// mainKeyFor returns the main-keyboard button labelled text, in any locale.
+// mainKeyFor returns the main-keyboard button labelled text, in any locale
+// (a reply keyboard survives a language change).
 func (b *Bot) mainKeyFor(text string) (mainKey, bool) {
 	if text == "" {
 		return mainKey{}, false
 	}
-	for _, k := range b.mainKeys {
-		if matchesLabel(b.d.I18n, k.id, text) {
-			return k, true
-		}
-	}
-	return mainKey{}, false
+	k, ok := b.labels[textnorm.Fold(text)]
+	return k, ok
 }
 
 // stranger answers anyone who is not active staff: invite links are

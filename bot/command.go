@@ -5,9 +5,6 @@ import (
 	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
-
-	"github.com/telecrm/crmbot/internal/i18n"
-	"github.com/telecrm/crmbot/internal/textnorm"
 )
 
 // parseCommand finds a bot command at the start of the message, using the
@@ -37,16 +34,4 @@ func parseCommand(m *models.Message, username string) (cmd, arg string, ok bool)
 		return strings.ToLower(word), strings.TrimSpace(rest), true
 	}
 	return "", "", false
-}
-
-// matchesLabel reports whether text is the label of message id in any
-// locale (a reply-keyboard button survives a language change).
-func matchesLabel(b *i18n.Bundle, id, text string) bool {
-	t := textnorm.Fold(text)
-	for _, l := range i18n.Supported() {
-		if textnorm.Fold(b.For(l).T(id, nil)) == t {
-			return true
-		}
-	}
-	return false
 }
