@@ -33,7 +33,7 @@ type appOptions struct {
 	ChatInterval   time.Duration // least time between two messages to one chat; default 1 s
 	Workers        int           // dispatcher workers; default 8
 	SweepInterval  time.Duration // outbox leftovers and River promotion; default 1 s / 250 ms
-	PeriodicEvery  time.Duration // escalation and date sweeps; default 1 min
+	PeriodicEvery  time.Duration // every periodic sweep at this interval (tests); 0: each task's own
 	ListenOverride net.Listener  // webhook mode: listen here instead of cfg.ListenAddr
 	OnReady        func(a *app)  // called once everything is started
 }
@@ -62,9 +62,6 @@ type app struct {
 func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
-	}
-	if o.PeriodicEvery <= 0 {
-		o.PeriodicEvery = time.Minute
 	}
 	a := &app{cfg: cfg, opts: o, log: o.Logger}
 	now := o.clock()

@@ -22,24 +22,34 @@ func (periodicArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 30 * time.Second}}
 }
 
-// periodicTask is one piece of periodic work of the bot.
+// periodicTask is one piece of periodic work of the bot, run every so
+// often.
 type periodicTask struct {
-	name string
-	run  func(ctx context.Context) error
+	name  string
+	every time.Duration
+	run   func(ctx context.Context) error
 }
 
+// periodicTasks: escalations are checked every minute; important dates
+// only change their reminders at a day boundary or when one is added, so
+// every quarter of an hour is enough for a scan that reads them all.
 func (a *app) periodicTasks() []periodicTask {
 	return []periodicTask{
-		{"escalations", a.bot.SweepEscalations},
-		{"important_dates", a.bot.ScanImportantDates},
+		{"escalations", time.Minute, a.bot.SweepEscalations},
+		{"important_dates", 15 * time.Minute, a.bot.ScanImportantDates},
 	}
 }
 
+// periodicJobs makes River periodic jobs of the tasks, each at its own
+// interval unless every overrides them all.
 func periodicJobs(every time.Duration, tasks []periodicTask) []*river.PeriodicJob {
 	jobs := make([]*river.PeriodicJob, 0, len(tasks))
 	for _, t := range tasks {
-		name := t.name
-		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(every),
+		name, interval := t.name, t.every
+		if every > 0 {
+			interval = every
+		}
+		jobs = append(jobs, river.NewPeriodicJob(river.PeriodicInterval(interval),
 			func() (river.JobArgs, *river.InsertOpts) { return periodicArgs{Task: name}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}))
 	}
