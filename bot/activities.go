@@ -64,6 +64,8 @@ func (b *Bot) routesActivities() {
 	b.action(actOutcome, b.onOutcome)
 	b.action(actDuration, b.onDuration)
 	b.action(actFlowCancel, b.onFlowCancel)
+	b.action(actLogNote, b.askNote)
+	b.action(actNoteUndo, b.undoNote)
 	b.flow(flowLog, b.logMessage)
 	b.flow(flowNote, b.noteMessage)
 	b.flow(flowPick, b.pickMessage)
@@ -76,15 +78,10 @@ func ib(text, data string) models.InlineKeyboardButton {
 	return models.InlineKeyboardButton{Text: text, CallbackData: data}
 }
 
-func ikm(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
-	out := rows[:0]
-	for _, row := range rows {
-		if len(row) > 0 {
-			out = append(out, row)
-		}
-	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: out}
-}
+// Empty rows are dropped; with none left the keyboard is empty, never
+// null (Telegram refuses "inline_keyboard": null and the user sees nothing).
+// An empty keyboard on an edit takes the old buttons away.
+func ikm(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup { return inlineKb(rows...) }
 
 // nonce names one run of a flow: the update that started it, so a replayed
 // start gives the same buttons.
@@ -173,7 +170,7 @@ func (b *Bot) startLog(r *req, args []string, kind crm.ActivityKind) error {
 	if err := r.finish(); err != nil {
 		return err
 	}
-	return r.send(r.t("activity."+string(kind)+".ask_outcome", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
+	return r.sendRef(logRef(n), r.t("activity."+string(kind)+".ask_outcome", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 // onOutcome stores the call or visit at once (the log is kept whatever
@@ -236,17 +233,28 @@ func (b *Bot) showDetails(r *req, st *State, edit bool) error {
 	if err != nil {
 		return err
 	}
-	text := r.activitySummary(a, c.Name) + "\n\n" + r.t("activity.details_hint", nil)
+	text := r.activitySummary(a, c.Name)
+	if st.Flow == flowLog {
+		open, err := b.d.Store.OpenFollowUpsOf(r.ctx, c.ID, r.staff.ID)
+		if err != nil {
+			return err
+		}
+		if len(open) > 0 {
+			text += "\n" + r.t("log.closes_followup", map[string]any{"When": r.dueText(open[0].DueAt)})
+		}
+	}
+	text += "\n\n" + r.t("log.hint", nil)
 	n := st.Data["n"]
 	var durations []models.InlineKeyboardButton
 	for _, m := range quickDurations {
 		durations = append(durations, ib(format.Duration(r.lang(), time.Duration(m)*time.Minute), cb(actDuration, n, itoa(m))))
 	}
-	rows := append([][]models.InlineKeyboardButton{durations}, b.nextStepRows(r, n, a.Outcome != crm.OutcomeCallBackLater)...)
-	if edit {
+	note := []models.InlineKeyboardButton{ib(r.t("log.add_note", nil), cb(actLogNote, n))}
+	rows := append([][]models.InlineKeyboardButton{durations, note}, b.nextStepRows(r, n, a.Outcome != crm.OutcomeCallBackLater)...)
+	if edit && r.cbMsg != nil {
 		return r.edit(text, ikm(rows...))
 	}
-	return r.send(text, ikm(rows...))
+	return r.editRef(logRef(n), text, ikm(rows...))
 }
 
 // activitySummary is one activity in a few lines: kind and outcome,
@@ -320,9 +328,11 @@ func (b *Bot) amend(r *req, st *State, change func(a *crm.Activity)) error {
 	return b.d.Store.AmendActivity(r.ctx, a)
 }
 
-// logMessage takes what the rep sends while logging: a note as text or
-// voice, a duration typed in any digits, a location, or the next step's
-// date in words.
+// logMessage takes what the rep sends while logging: a voice note, a
+// location, a duration typed in any digits, the next step's date in words,
+// or, only after "add a note" asked for one, a note. Any other text is
+// what it would be outside the flow (a search, a command): a text becomes
+// a note only when the bot asked for one.
 func (b *Bot) logMessage(r *req, st *State) error {
 	m := r.msg
 	switch st.Step {
@@ -333,7 +343,7 @@ func (b *Bot) logMessage(r *req, st *State) error {
 	}
 	if lu, ok := argID([]string{st.Data["lu"]}, 0); ok && r.u.ID <= lu {
 		// A replay: a chat's updates arrive in order, so this one was applied.
-		return b.showDetails(r, st, false)
+		return nil
 	}
 	text := strings.TrimSpace(m.Text)
 	var change func(a *crm.Activity)
@@ -343,48 +353,30 @@ func (b *Bot) logMessage(r *req, st *State) error {
 		change = func(a *crm.Activity) {
 			a.VoiceFileID, a.VoiceDuration = m.Voice.FileID, time.Duration(m.Voice.Duration)*time.Second
 		}
-		ack = "activity.voice_saved"
+		ack = "log.voice_added"
 	case m.Location != nil:
 		change = func(a *crm.Activity) {
 			a.Latitude, a.Longitude, a.HasLocation = m.Location.Latitude, m.Location.Longitude, true
 		}
-		ack = "activity.location_saved"
-	case text != "" && isNumber(text):
+		ack = "log.location_added"
+	case st.Step == "note" && text != "":
+		return b.addNote(r, st, text)
+	case text != "" && isNumber(text) && len([]rune(text)) <= 4:
 		mins := atoiDigits(text)
 		if mins <= 0 || mins > 24*60 {
 			return r.send(r.t("activity.duration_invalid", nil), nil)
 		}
 		change = func(a *crm.Activity) { a.Duration = time.Duration(mins) * time.Minute }
-		ack = "activity.duration_saved"
+		ack = "log.duration_added"
 	case text != "":
 		if handled, err := b.dueInDetails(r, st, text); handled || err != nil {
 			return err
 		}
-		change = func(a *crm.Activity) {
-			if a.Note != "" {
-				a.Note += "\n\n"
-			}
-			a.Note += text
-		}
-		ack = "activity.note_saved"
+		return b.freeInput(r)
 	default:
-		return r.send(r.t("activity.details_hint", nil), nil)
+		return r.send(r.t("log.hint", nil), nil)
 	}
-	if err := b.amend(r, st, change); err != nil {
-		return err
-	}
-	st.Data["lu"] = id(r.u.ID)
-	if err := r.setState(flowLog, "details", st.Data); err != nil {
-		return err
-	}
-	markup := any(nil)
-	if m.Location != nil {
-		markup = r.mainKeyboard()
-	}
-	if err := r.send(r.t(ack, nil), markup); err != nil {
-		return err
-	}
-	return b.showDetails(r, st, false)
+	return b.amendFromChat(r, st, change, ack, "")
 }
 
 // isNumber reports whether s is only digits of any script.

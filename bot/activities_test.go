@@ -30,6 +30,8 @@ func TestLogCallWithVoiceNoteAndDurationKeepsTheSendersTime(t *testing.T) {
 			h.handle(voice)
 			dur := h.msgUpdate(rep.user, h.now, func(m *models.Message) { m.Text = "۱۵" })
 			h.handle(dur)
+			// A text becomes a note only once the bot asked for one.
+			h.press(rep.user, 1, cb(actLogNote, n))
 			note := h.msgUpdate(rep.user, h.now, func(m *models.Message) { m.Text = "Wants the catalogue" })
 			h.handle(note)
 
@@ -277,6 +279,7 @@ func TestVisitWithLocation(t *testing.T) {
 	if !asks {
 		t.Fatalf("no request_location button: %s", dump(got))
 	}
+	h.press(rep.user, 1, cb(actLogNote, n))
 	first := h.msgUpdate(rep.user, h.now, func(m *models.Message) { m.Text = "met the buyer" })
 	h.handle(first)
 	h.handle(h.msgUpdate(rep.user, h.now, func(m *models.Message) { m.Location = &models.Location{Latitude: 25.2, Longitude: 55.27} }))

@@ -84,7 +84,7 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 	} else {
 		lines = append(lines, r.t("card.owner", map[string]any{"Owner": esc(c.OwnerName)}))
 	}
-	lines = append(lines, r.contactLines(c, next)...)
+	lines = append(lines, r.contactLines(c, next, stage)...)
 	if len(c.Tags) > 0 {
 		lines = append(lines, r.t("card.tags", map[string]any{"Tags": esc(clipRunes(strings.Join(c.Tags, r.t("card.list_sep", nil)), 400))}))
 	}
@@ -99,8 +99,9 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 }
 
 // contactLines say when the customer was last contacted and when the next
-// follow-up is due, in the user's time zone and calendar.
-func (r *req) contactLines(c crm.Customer, next crm.FollowUp) []string {
+// follow-up is due, in the user's time zone and calendar. A customer in an
+// open stage (a deal being worked) with nothing planned is a warning.
+func (r *req) contactLines(c crm.Customer, next crm.FollowUp, stage crm.Stage) []string {
 	loc, cal, now := r.userLoc(), r.cal(), r.now()
 	var out []string
 	if c.LastContactAt.IsZero() {
@@ -109,6 +110,8 @@ func (r *req) contactLines(c crm.Customer, next crm.FollowUp) []string {
 		out = append(out, r.t("card.last_contact", map[string]any{"When": format.RelativeDay(r.lang(), cal, c.LastContactAt.In(loc), now)}))
 	}
 	switch {
+	case next.ID == 0 && stage.Kind == crm.KindOpen:
+		out = append(out, r.t("card.no_next_step", nil))
 	case next.ID == 0:
 		out = append(out, r.t("card.no_followup", nil))
 	case next.DueAt.Before(now):

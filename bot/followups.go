@@ -19,10 +19,18 @@ type FollowUpStore interface {
 	CreateFollowUp(ctx context.Context, f crm.FollowUp, by int64) (crm.FollowUp, error)
 	// FollowUp returns crm.ENotFound for an unknown follow-up.
 	FollowUp(ctx context.Context, id int64) (crm.FollowUp, error)
-	// RescheduleFollowUp and CompleteFollowUp return crm.EConflict when the
-	// follow-up is no longer open.
-	RescheduleFollowUp(ctx context.Context, id int64, due time.Time, snooze bool) (crm.FollowUp, error)
-	CompleteFollowUp(ctx context.Context, id int64) error
+	// RescheduleFollowUp, CompleteFollowUp and CancelFollowUp return
+	// crm.EConflict when the follow-up is no longer open; by is who acts,
+	// for the customer's history.
+	RescheduleFollowUp(ctx context.Context, id int64, due time.Time, snooze bool, by int64) (crm.FollowUp, error)
+	CompleteFollowUp(ctx context.Context, id, by int64) error
+	CancelFollowUp(ctx context.Context, id, by int64) error
+	// ReopenFollowUp undoes CompleteFollowUp; crm.EConflict when not done.
+	ReopenFollowUp(ctx context.Context, id, by int64) (crm.FollowUp, error)
+	// RecordNoNextStep notes the explicit choice of no next step.
+	RecordNoNextStep(ctx context.Context, customerID, by int64) error
+	// OpenFollowUpsOf lists a customer's open follow-ups assigned to assigneeID.
+	OpenFollowUpsOf(ctx context.Context, customerID, assigneeID int64) ([]crm.FollowUp, error)
 	MarkReminded(ctx context.Context, id int64, at time.Time) error
 	EscalationDelay(ctx context.Context) (time.Duration, error)
 	// FollowUpsToEscalate locks open, never-escalated follow-ups due before cutoff.
@@ -31,10 +39,15 @@ type FollowUpStore interface {
 	MarkEscalated(ctx context.Context, id int64, at time.Time) (bool, error)
 	EscalationRecipients(ctx context.Context, staffID int64) ([]crm.Staff, error)
 	FollowUpsDueBy(ctx context.Context, assigneeID int64, until time.Time, limit int) ([]crm.FollowUp, error)
+	// NextFollowUp returns crm.ENotFound when nothing is planned from then on.
+	NextFollowUp(ctx context.Context, assigneeID int64, from time.Time) (crm.FollowUp, error)
+	CustomersWithoutNextStep(ctx context.Context, ownerID int64, limit int) ([]crm.Customer, int, error)
 }
 
-// flowFU plans a follow-up from the card (Data: n, c) or reschedules one
-// from its reminder (Data: n, c, f). Steps: next → date → hour.
+// flowFU plans a follow-up from the card (Data: n, c), reschedules one
+// from its reminder (Data: n, c, f), or, after Done (Data: n, c, f, d; t
+// when pressed on "my day"), asks for the next step before the follow-up
+// is closed. Steps: next → date → hour.
 const flowFU = "fu.plan"
 
 // Callback codes of the reminder's buttons: <code>:<follow-up>:<due unix>.
@@ -45,6 +58,8 @@ const (
 	actFUSnooze     = "fz"
 	actFUTomorrow   = "ft"
 	actFUReschedule = "fr"
+	actFUUndo       = "fo" // fo:<done follow-up>:<next follow-up or 0>[:t]
+	actFUBack       = "fb" // fb:<nonce>: leave "what next?" without closing
 )
 
 // snoozeFor is how long "snooze" waits.
@@ -58,6 +73,8 @@ func (b *Bot) routesFollowUps() {
 	b.action(actFUSnooze, b.reminderButton(actFUSnooze))
 	b.action(actFUTomorrow, b.reminderButton(actFUTomorrow))
 	b.action(actFUReschedule, b.reminderButton(actFUReschedule))
+	b.action(actFUUndo, b.undoDone)
+	b.action(actFUBack, b.backFromDone)
 	b.flow(flowFU, b.followUpMessage)
 	b.routesDatePicker()
 }
@@ -115,17 +132,7 @@ func (b *Bot) reminderButton(code string) actionFunc {
 		data := map[string]any{"Name": esc(f.CustomerName)}
 		switch code {
 		case actFUDone:
-			if err := b.d.Store.CompleteFollowUp(r.ctx, fid); err != nil {
-				return err
-			}
-			if argStr(args, 2) == "t" { // pressed on "my day": show the rest of it
-				if err := r.toast(r.t("followup.done_toast", nil), false); err != nil {
-					return err
-				}
-				return b.showToday(r, true)
-			}
-			return r.edit(r.t("followup.done_ack", data), ikm(
-				[]models.InlineKeyboardButton{ib(r.t("activity.open_card", nil), cb(actCard, id(f.CustomerID)))}))
+			return b.askNextAfterDone(r, f, argStr(args, 2) == "t")
 		case actFUReschedule:
 			n := r.nonce()
 			if err := r.setState(flowFU, "next", map[string]string{"n": n, "c": id(f.CustomerID), "f": id(fid)}); err != nil {
@@ -138,7 +145,7 @@ func (b *Bot) reminderButton(code string) actionFunc {
 		if code == actFUTomorrow {
 			next, _ = quickDue(nsTomorrow, r.now(), r.staff, r.userLoc())
 		}
-		f, err = b.d.Store.RescheduleFollowUp(r.ctx, fid, next, code == actFUSnooze)
+		f, err = b.d.Store.RescheduleFollowUp(r.ctx, fid, next, code == actFUSnooze, r.staff.ID)
 		if err != nil {
 			return err
 		}

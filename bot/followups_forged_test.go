@@ -58,6 +58,8 @@ func TestForgedCallbacksChangeNothing(t *testing.T) {
 	fid, n := h.plannedFollowUp(a, cid, "secret note "+strings.Repeat("x ", 400))
 	aid := scalar[int64](h, `INSERT INTO activities (customer_id, staff_id, kind, voice_file_id, voice_duration, note, occurred_at)
 		VALUES ($1, $2, 'note', 'vf', 3, $3, now()) RETURNING id`, cid, a.id, strings.Repeat("long ", 200))
+	doneID := scalar[int64](h, `INSERT INTO follow_ups (customer_id, assignee_id, due_at, status, done_at)
+		VALUES ($1, $2, now(), 'done', now()) RETURNING id`, cid, a.id)
 	did := scalar[int64](h, `INSERT INTO important_dates (customer_id, kind, calendar, month, day) VALUES ($1, 'birthday', 'jalali', 12, 30) RETURNING id`, cid)
 	h.exec(`UPDATE staff SET active = false, deactivated_at = now() WHERE id = $1`, x.id)
 	// A is in the middle of logging a call: its nonce is live in A's chat.
@@ -74,6 +76,7 @@ func TestForgedCallbacksChangeNothing(t *testing.T) {
 		actNextStep: {nonce, nsTomorrow}, actPickMonth: {nonce, "1405", "10"}, actPickDay: {nonce, "14050910"},
 		actPickHour: {nonce, "14050910", "10"}, actDateKind: {nonce, "0"}, actDateCalendar: {nonce, "g"},
 		actDateMonth: {nonce, "g", "2"}, actDateDay: {nonce, "g", "2", "29"}, actPickNoop: {},
+		actFUUndo: {id(doneID), "0"}, actFUBack: {nonce}, actLogNote: {nonce}, actNoteUndo: {nonce, id(aid), "0"},
 	}
 	codes := myCodes()
 	for c := range codes {

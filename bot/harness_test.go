@@ -12,6 +12,7 @@ import (
 	"github.com/telecrm/crmbot/internal/i18n"
 	"github.com/telecrm/crmbot/internal/pgtest"
 	"github.com/telecrm/crmbot/internal/postgres"
+	"github.com/telecrm/crmbot/internal/sandbox"
 )
 
 // The handler-level harness: a real database and real locales, with the
@@ -19,15 +20,38 @@ import (
 // sandbox live in e2e_test.go.
 
 type outbox struct {
+	t    testing.TB
 	mu   sync.Mutex
 	msgs []delivery.Message
 }
 
+// Reply collects m after holding it to the Bot API's rules, as the
+// sandbox (and Telegram) would: a reply Telegram refuses is a user who
+// sees nothing, so it fails the test here.
 func (o *outbox) Reply(_ context.Context, m delivery.Message) error {
+	o.t.Helper()
+	checkBotAPI(o.t, m)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.msgs = append(o.msgs, m)
 	return nil
+}
+
+// checkBotAPI fails the test when Telegram would refuse m.
+func checkBotAPI(t testing.TB, m delivery.Message) {
+	t.Helper()
+	if err := m.Validate(); err != nil {
+		t.Errorf("reply the sender would refuse: %v", err)
+		return
+	}
+	body, err := m.Body()
+	if err != nil {
+		t.Errorf("encode %s: %v", m.Method, err)
+		return
+	}
+	if err := sandbox.Validate(m.Method, body); err != nil {
+		t.Errorf("reply Telegram would refuse: %v\nbody: %s", err, body)
+	}
 }
 
 // take returns and forgets the collected replies.
@@ -63,7 +87,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{t: t, out: &outbox{}, notes: &notifier{}, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	h := &harness{t: t, out: &outbox{t: t}, notes: &notifier{}, now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return h.now }
 	h.db = postgres.New(pgtest.DB(t), postgres.WithClock(clock))
 	bundle, err := i18n.New("fa")

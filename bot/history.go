@@ -70,6 +70,8 @@ func (b *Bot) showHistory(r *req, args []string) error {
 			rows = append(rows, row)
 		case e.StageChange != nil:
 			parts = append(parts, r.historyStage(*e.StageChange))
+		case e.FollowUp != nil:
+			parts = append(parts, r.historyFollowUp(*e.FollowUp))
 		}
 	}
 	var nav []models.InlineKeyboardButton
@@ -129,6 +131,20 @@ func (r *req) historyStage(s crm.StageChange) string {
 		text += "\n" + r.t("history.reason", map[string]any{"Reason": esc(clip(reason, historyNoteLen, r.t("history.trimmed", nil)))})
 	}
 	return text
+}
+
+// historyFollowUp is one follow-up event of the history page: "Sara
+// planned a follow-up for Tue 10:00", "… chose no next step".
+func (r *req) historyFollowUp(e crm.FollowUpEvent) string {
+	who := e.ByName
+	if who == "" {
+		who = r.t("history.someone", nil)
+	}
+	data := map[string]any{"When": r.dateTime(e.At), "Who": esc(who)}
+	if !e.DueAt.IsZero() {
+		data["Due"] = r.dateTime(e.DueAt)
+	}
+	return r.t("history.followup."+string(e.Kind), data)
 }
 
 // utf16Len is the length Telegram counts.

@@ -102,6 +102,9 @@ func (b *Bot) nextStepRows(r *req, n string, allowNone bool) [][]models.InlineKe
 // needsDate reports whether the flow may not end without a follow-up: a
 // "call back later" outcome, or a reschedule.
 func needsDate(st *State) bool {
+	if _, done := closingDone(st); done {
+		return false
+	}
 	return st.Data["o"] == string(crm.OutcomeCallBackLater) || st.Data["f"] != ""
 }
 
@@ -138,12 +141,28 @@ func (b *Bot) onNextStep(r *req, args []string) error {
 	return b.applyDue(r, st, due)
 }
 
-// finishWithoutFollowUp ends the flow with no next step.
+// finishWithoutFollowUp ends the flow with the explicit choice of no next
+// step: what the contact fulfilled is closed, and the choice is in the
+// customer's history.
 func (b *Bot) finishWithoutFollowUp(r *req, st *State) error {
+	cid, _ := argID([]string{st.Data["c"]}, 0)
+	c, err := r.loadEditable(cid)
+	if err != nil {
+		return err
+	}
+	done, err := b.closeOpenFollowUps(r, st, cid)
+	if err != nil {
+		return err
+	}
+	if err := b.d.Store.RecordNoNextStep(r.ctx, cid, r.staff.ID); err != nil {
+		return err
+	}
 	if err := r.clearState(); err != nil {
 		return err
 	}
-	cid, _ := argID([]string{st.Data["c"]}, 0)
+	if done != 0 {
+		return b.afterDone(r, st, c, done, crm.FollowUp{})
+	}
 	if err := r.edit(r.t("nextstep.saved_no_followup", nil), ikm(
 		[]models.InlineKeyboardButton{ib(r.t("activity.open_card", nil), cb(actCard, id(cid)))})); err != nil {
 		return err
@@ -213,14 +232,28 @@ func (b *Bot) applyDue(r *req, st *State, due time.Time) error {
 		return err
 	}
 	var f crm.FollowUp
-	if fid, ok := argID([]string{st.Data["f"]}, 0); ok {
+	_, closing := closingDone(st)
+	if fid, ok := argID([]string{st.Data["f"]}, 0); ok && !closing {
 		if _, err := b.followUpToChange(r, fid); err != nil {
 			return err
 		}
-		f, err = b.d.Store.RescheduleFollowUp(r.ctx, fid, due, false)
+		f, err = b.d.Store.RescheduleFollowUp(r.ctx, fid, due, false, r.staff.ID)
 	} else {
+		done, cerr := b.closeOpenFollowUps(r, st, cid)
+		if cerr != nil {
+			return cerr
+		}
 		aid, _ := argID([]string{st.Data["a"]}, 0)
 		f, err = b.d.Store.CreateFollowUp(r.ctx, crm.FollowUp{CustomerID: cid, AssigneeID: r.staff.ID, ActivityID: aid, DueAt: due}, r.staff.ID)
+		if err == nil && done != 0 {
+			if err := b.scheduleReminder(r, f); err != nil {
+				return err
+			}
+			if err := r.clearState(); err != nil {
+				return err
+			}
+			return b.afterDone(r, st, c, done, f)
+		}
 	}
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 func (h *harness) plannedFollowUp(rep member, cid int64, note string) (int64, delivery.Notification) {
 	h.t.Helper()
 	_, n := h.logCall(rep, cid, "reached")
+	h.press(rep.user, 1, cb(actLogNote, n))
 	h.text(rep.user, note)
 	h.press(rep.user, 1, cb(actNextStep, n, nsTomorrow))
 	ns := h.takeNotes()
@@ -28,6 +29,9 @@ func (h *harness) render(n delivery.Notification) (delivery.Message, bool) {
 	m, skip, err := h.bot.Renderers()[n.Kind](context.Background(), n)
 	if err != nil {
 		h.t.Fatalf("render %s: %v", n.DedupKey, err)
+	}
+	if !skip {
+		checkBotAPI(h.t, m)
 	}
 	return m, skip
 }
@@ -114,7 +118,11 @@ func TestSnoozeReplacesTheReminder(t *testing.T) {
 	}
 	// Done: every reminder is skipped.
 	m3, _ := h.render(moved[0])
-	h.press(rep.user, 1, button(t, []delivery.Message{m3}, actFUDone+":"))
+	got = h.press(rep.user, 1, button(t, []delivery.Message{m3}, actFUDone+":"))
+	if st := scalar[string](h, `SELECT status FROM follow_ups WHERE id = $1`, fid); st != "open" {
+		t.Fatalf("Done closed the follow-up before a next step was chosen: status %s", st)
+	}
+	h.press(rep.user, 1, button(t, got, actNextStep+":"+strings.Split(button(t, got, actNextStep+":"), ":")[1]+":"+nsNone))
 	if st := scalar[string](h, `SELECT status FROM follow_ups WHERE id = $1`, fid); st != "done" {
 		t.Fatalf("status %s", st)
 	}

@@ -113,6 +113,24 @@ func (r *req) edit(text string, markup any) error {
 	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "editMessageText", ChatID: r.chatID, MessageID: r.cbMsg.ID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
 }
 
+// sendRef queues a new HTML message named ref, so that a later update can
+// edit it by name (editRef) without knowing its message id.
+func (r *req) sendRef(ref, text string, markup any) error {
+	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "sendMessage", ChatID: r.chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true, Ref: ref})
+}
+
+// editRef replaces the text and keyboard of the message sent as ref (or,
+// when it is not there, sends a new one).
+func (r *req) editRef(ref, text string, markup any) error {
+	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "editMessageText", ChatID: r.chatID, Ref: ref, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
+}
+
+// stripRef takes the buttons off the message sent as ref, once it is no
+// longer current (nothing happens when it is not there).
+func (r *req) stripRef(ref string) error {
+	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "editMessageReplyMarkup", ChatID: r.chatID, Ref: ref, ReplyMarkup: ikm()})
+}
+
 // toast answers the callback query with a short notice (an alert if alert).
 func (r *req) toast(text string, alert bool) error {
 	if r.cb == nil {

@@ -10,19 +10,31 @@ import (
 )
 
 // "My day": overdue follow-ups first, then today's, then today's important
-// dates of the rep's customers; each one tap from done or the card.
+// dates of the rep's customers, then the customers in open stages with no
+// next step planned; each one tap from done or the card. With nothing due
+// it says so, and names the next thing coming up.
 
 // todayLimit bounds the follow-ups listed; the rest are counted.
 const todayLimit = 15
 
+// noNextStepLimit bounds the customers without a next step listed.
+const noNextStepLimit = 5
+
 // routesToday registers /today and its main key.
 func (b *Bot) routesToday() {
-	b.command("today", func(r *req) error { return b.showToday(r, false) })
-	b.mainKey("menu.today", func(r *req) error { return b.showToday(r, false) })
+	b.command("today", func(r *req) error { return b.showToday(r, false, nil) })
+	b.mainKey("menu.today", func(r *req) error { return b.showToday(r, false, nil) })
+}
+
+// todayNotice is news shown on top of "my day" after an action on it (a
+// follow-up done, and what comes next), with its undo button.
+type todayNotice struct {
+	text string
+	undo string // callback data of the undo button; "" for none
 }
 
 // showToday writes the user's day; edit replaces the pressed message.
-func (b *Bot) showToday(r *req, edit bool) error {
+func (b *Bot) showToday(r *req, edit bool, notice *todayNotice) error {
 	loc := r.userLoc()
 	now := r.now()
 	local := now.In(loc)
@@ -31,19 +43,17 @@ func (b *Bot) showToday(r *req, edit bool) error {
 	if err != nil {
 		return err
 	}
-	more := 0
-	if len(fs) > todayLimit {
-		fs, more = fs[:todayLimit], 1
+	more := len(fs) > todayLimit
+	if more {
+		fs = fs[:todayLimit]
 	}
-	ds, err := b.d.Store.DatesOwnedBy(r.ctx, r.staff.ID)
+	dates, err := b.datesToday(r, now, loc)
 	if err != nil {
 		return err
 	}
-	var dates []crm.CustomerDate
-	for _, d := range ds {
-		if occ := nextOccurrence(d.ImportantDate, now, loc); !occ.IsZero() && format.DaysBetween(local, occ) == 0 {
-			dates = append(dates, d)
-		}
+	idle, idleTotal, err := b.d.Store.CustomersWithoutNextStep(r.ctx, r.staff.ID, noNextStepLimit)
+	if err != nil {
+		return err
 	}
 	var overdue, due []crm.FollowUp
 	for _, f := range fs {
@@ -53,10 +63,21 @@ func (b *Bot) showToday(r *req, edit bool) error {
 			due = append(due, f)
 		}
 	}
-	text := r.t("today.title", map[string]any{"Date": format.Date(r.lang(), r.staffCal(), local)})
 	var rows [][]models.InlineKeyboardButton
+	text := ""
+	if notice != nil {
+		text = notice.text + "\n\n"
+		if notice.undo != "" {
+			rows = append(rows, []models.InlineKeyboardButton{ib(r.t("followup.undo", nil), notice.undo)})
+		}
+	}
+	text += r.t("today.title", map[string]any{"Date": format.Date(r.lang(), r.staffCal(), local)})
 	if len(overdue)+len(due)+len(dates) == 0 {
-		text += "\n\n" + r.t("today.empty", nil)
+		empty, err := b.nothingDueToday(r, tomorrow)
+		if err != nil {
+			return err
+		}
+		text += "\n\n" + empty
 	}
 	section := func(header string, list []crm.FollowUp, item string) {
 		if len(list) == 0 {
@@ -74,7 +95,7 @@ func (b *Bot) showToday(r *req, edit bool) error {
 	}
 	section("today.overdue_header", overdue, "today.overdue_item")
 	section("today.due_header", due, "today.due_item")
-	if more > 0 {
+	if more {
 		text += "\n" + r.t("today.more", nil)
 	}
 	if len(dates) > 0 {
@@ -87,8 +108,62 @@ func (b *Bot) showToday(r *req, edit bool) error {
 			})
 		}
 	}
-	if edit {
-		return r.edit(text, ikm(rows...))
+	if len(idle) > 0 {
+		text += "\n\n" + r.n("today.no_next_header", idleTotal, nil)
+		for _, c := range idle {
+			text += "\n" + r.t("today.no_next_item", map[string]any{"Name": esc(c.Name), "Last": r.lastContact(c)})
+			rows = append(rows, []models.InlineKeyboardButton{
+				ib(r.t("today.plan", map[string]any{"Name": clip(c.Name, 30, "…")}), cb(actFollowUp, id(c.ID))),
+				ib(r.t("today.card", nil), cb(actCard, id(c.ID))),
+			})
+		}
+		if idleTotal > len(idle) {
+			text += "\n" + r.n("today.no_next_more", idleTotal-len(idle), nil)
+		}
 	}
-	return r.send(text, ikm(rows...))
+	var markup any
+	if len(rows) > 0 || edit {
+		markup = ikm(rows...) // on an edit, an empty keyboard takes the done buttons away
+	}
+	if edit {
+		return r.edit(text, markup)
+	}
+	return r.send(text, markup)
+}
+
+// datesToday are today's important dates of the user's customers.
+func (b *Bot) datesToday(r *req, now time.Time, loc *time.Location) ([]crm.CustomerDate, error) {
+	ds, err := b.d.Store.DatesOwnedBy(r.ctx, r.staff.ID)
+	if err != nil {
+		return nil, err
+	}
+	local := now.In(loc)
+	var out []crm.CustomerDate
+	for _, d := range ds {
+		if occ := nextOccurrence(d.ImportantDate, now, loc); !occ.IsZero() && format.DaysBetween(local, occ) == 0 {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// nothingDueToday is the friendly line of an empty day, naming the next
+// follow-up coming up when there is one.
+func (b *Bot) nothingDueToday(r *req, tomorrow time.Time) (string, error) {
+	next, err := b.d.Store.NextFollowUp(r.ctx, r.staff.ID, tomorrow)
+	switch {
+	case crm.IsCode(err, crm.ENotFound):
+		return r.t("today.empty", nil), nil
+	case err != nil:
+		return "", err
+	}
+	return r.t("today.empty_next", map[string]any{"Name": esc(next.CustomerName), "When": r.dueText(next.DueAt)}), nil
+}
+
+// lastContact says when a customer was last contacted, relative to today.
+func (r *req) lastContact(c crm.Customer) string {
+	if c.LastContactAt.IsZero() {
+		return r.t("today.never_contacted", nil)
+	}
+	return format.RelativeDay(r.lang(), r.cal(), c.LastContactAt.In(r.userLoc()), r.now())
 }

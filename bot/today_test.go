@@ -44,11 +44,19 @@ func TestMyDayListsOverdueFirst(t *testing.T) {
 			// One tap from done: the overdue one is first.
 			done := button(t, got, actFUDone+":")
 			got = h.press(rep.user, 1, done)
+			// Done asks for the next step first; "none" is a choice.
+			got = h.press(rep.user, 1, button(t, got, actNextStep+":"+strings.Split(button(t, got, actNextStep+":"), ":")[1]+":"+nsNone))
 			if c := scalar[int](h, `SELECT count(*) FROM follow_ups WHERE status = 'done' AND customer_id = $1`, late); c != 1 {
 				t.Fatalf("done from my day: %s", dump(got))
 			}
-			if strings.Contains(texts(got), "Overdue One") || !strings.Contains(texts(got), "Later Today") {
+			after := texts(got)
+			if strings.Contains(after, h.bot.d.I18n.For(lang).N("today.overdue_header", 1, nil)) || !strings.Contains(after, "Later Today") ||
+				!strings.Contains(after, h.tr(lang, "followup.done_no_next", map[string]any{"Name": "Overdue One"})) {
 				t.Errorf("my day after done: %s", dump(got))
+			}
+			// With no next step chosen, the customer is flagged, one tap from planning.
+			if !hasButton(got, cb(actFollowUp, id(late))) || !strings.Contains(after, h.bot.d.I18n.For(lang).N("today.no_next_header", 2, nil)) {
+				t.Errorf("no-next-step warning missing: %s", dump(got))
 			}
 			// The main key works too.
 			got = h.text(rep.user, h.tr(lang, "menu.today", nil))

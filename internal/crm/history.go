@@ -14,12 +14,37 @@ type StageChange struct {
 	ReasonText string
 }
 
-// HistoryEntry is one line of a customer's history: an activity or a stage
-// change, exactly one of them set.
+// FollowUpEventKind says what happened to a follow-up.
+type FollowUpEventKind string
+
+// The follow-up events of a customer's history.
+const (
+	FollowUpPlanned    FollowUpEventKind = "planned"
+	FollowUpMoved      FollowUpEventKind = "moved"
+	FollowUpSnoozed    FollowUpEventKind = "snoozed"
+	FollowUpClosed     FollowUpEventKind = "done"
+	FollowUpReopened   FollowUpEventKind = "reopened"
+	FollowUpWithdrawn  FollowUpEventKind = "cancelled"
+	FollowUpNoNextStep FollowUpEventKind = "no_next_step" // no follow-up: the rep chose none
+)
+
+// FollowUpEvent is a follow-up planned, moved, done or withdrawn, or the
+// choice of no next step, as the history page shows it.
+type FollowUpEvent struct {
+	CustomerID int64
+	Kind       FollowUpEventKind
+	DueAt      time.Time // zero for FollowUpNoNextStep
+	ByName     string    // who did it; "" when unknown
+	At         time.Time
+}
+
+// HistoryEntry is one line of a customer's history: an activity, a stage
+// change or a follow-up event, exactly one of them set.
 type HistoryEntry struct {
 	At          time.Time
 	Activity    *Activity
 	StageChange *StageChange
+	FollowUp    *FollowUpEvent
 }
 
 // CustomerDate is an important date with the customer it belongs to and

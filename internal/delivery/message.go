@@ -28,6 +28,13 @@ type Message struct {
 	Latitude    float64 `json:"latitude,omitempty"`
 	Longitude   float64 `json:"longitude,omitempty"`
 	Action      string  `json:"action,omitempty"` // sendChatAction
+	// Ref names a message the bot sends so that a later edit can find it
+	// ("log:<nonce>"): set it on the send, and on an edit instead of
+	// MessageID. An edit by Ref is resolved when it is sent (a chat's
+	// replies go in order, so the named send is done by then); when the
+	// named message is not there, editMessageText becomes sendMessage and
+	// editMessageReplyMarkup is dropped.
+	Ref string `json:"ref,omitempty"`
 
 	// unsolicited marks a notification (set by the Notifier): a chat that
 	// refused one a moment ago is not asked again, while a reply to the

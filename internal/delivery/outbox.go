@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/telecrm/crmbot/internal/postgres"
@@ -23,6 +24,9 @@ type OutboxStore interface {
 	KnownBotMessage(ctx context.Context, chatID, messageID int64) (bool, error)
 	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
 	Unreachable(ctx context.Context, chatID int64) (bool, error)
+	// MessageIDByRef returns the id of the chat's sent message named ref
+	// (0 when there is none).
+	MessageIDByRef(ctx context.Context, chatID int64, ref string) (int64, error)
 	Now() time.Time
 }
 
@@ -88,6 +92,8 @@ type Outbox struct {
 	again   map[int64]bool // chats kicked while being flushed
 	wg      sync.WaitGroup
 	ctx     context.Context // Run's context, for flushes it starts
+
+	refused atomic.Int64 // replies Telegram refused
 }
 
 // NewOutbox returns an outbox that sends through sender.
@@ -258,6 +264,12 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 			}
 		}
 	}
+	if m.MessageID == 0 && m.Ref != "" && m.Method != "sendMessage" {
+		skip, err := o.resolveRef(ctx, row, &m)
+		if err != nil || skip {
+			return err == nil, err
+		}
+	}
 	sent, err := o.sender.Send(ctx, m)
 	switch {
 	case err == nil:
@@ -276,9 +288,35 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 	case IsTemporary(err):
 		return false, o.retry(ctx, row, err, false)
 	default:
+		// Telegram refused the reply itself: a bug of ours, never retried.
+		o.refused.Add(1)
 		o.opts.Logger.Error("reply refused by telegram", "chat", row.ChatID, "method", m.Method, "err", err)
 		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", err.Error())
 	}
+}
+
+// Refused counts the replies Telegram refused since start (each one a user
+// who saw nothing: a bug to fix, not a fault to retry).
+func (o *Outbox) Refused() int64 { return o.refused.Load() }
+
+// resolveRef fills in the message id of an edit by Ref. When the named
+// message is not there, an editMessageText is sent as a new message and
+// any other edit is dropped (skip).
+func (o *Outbox) resolveRef(ctx context.Context, row postgres.OutboxRow, m *Message) (skip bool, err error) {
+	id, err := o.store.MessageIDByRef(ctx, row.ChatID, m.Ref)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case id != 0:
+		m.MessageID = int(id)
+	case m.Method == "editMessageText":
+		m.Method = "sendMessage"
+	default:
+		o.opts.Logger.Debug("edit of a message that is not there dropped", "chat", row.ChatID, "method", m.Method)
+		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", "edit by ref: no message "+m.Ref)
+	}
+	return false, nil
 }
 
 func (o *Outbox) retry(ctx context.Context, row postgres.OutboxRow, cause error, ambiguous bool) error {

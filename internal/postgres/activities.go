@@ -36,9 +36,9 @@ func scanActivity(row pgx.Row) (crm.Activity, error) {
 
 // LogActivity stores a new activity and moves the customer's last contact
 // forward. It is idempotent on a.SourceUpdateID: a replayed update returns
-// the activity it created the first time, unchanged. Logging a call or a
-// visit settles the open follow-ups the same staff member had with that
-// customer (the contact they promised has happened).
+// the activity it created the first time, unchanged. Open follow-ups stay
+// open: the rep settles them by choosing the next step (see bot), so a
+// customer never drops off the list without someone deciding it.
 func (db *DB) LogActivity(ctx context.Context, a crm.Activity) (out crm.Activity, err error) {
 	defer wrap(&err, "log activity")
 	if err := a.Validate(); err != nil {
@@ -71,12 +71,6 @@ func logActivity(ctx context.Context, tx Querier, a crm.Activity, now time.Time)
 	if _, err := tx.Exec(ctx, `UPDATE customers SET last_contact_at = greatest(coalesce(last_contact_at, $2), $2)
 		WHERE id = $1`, a.CustomerID, a.OccurredAt); err != nil {
 		return crm.Activity{}, err
-	}
-	if a.Kind == crm.ActivityCall || a.Kind == crm.ActivityVisit {
-		if _, err := tx.Exec(ctx, `UPDATE follow_ups SET status = 'done', done_at = $3, updated_at = $3
-			WHERE customer_id = $1 AND assignee_id = $2 AND status = 'open'`, a.CustomerID, a.StaffID, now); err != nil {
-			return crm.Activity{}, err
-		}
 	}
 	return scanActivity(tx.QueryRow(ctx, `SELECT `+activityColumns+activityFrom+`WHERE a.id = $1`, id))
 }
@@ -132,7 +126,8 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 	defer wrap(&err, "history")
 	q := db.q(ctx)
 	err = q.QueryRow(ctx, `SELECT (SELECT count(*) FROM activities WHERE customer_id = $1)
-		+ (SELECT count(*) FROM stage_history WHERE customer_id = $1)`, customerID).Scan(&total)
+		+ (SELECT count(*) FROM stage_history WHERE customer_id = $1)
+		+ (SELECT count(*) FROM follow_up_events WHERE customer_id = $1)`, customerID).Scan(&total)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -140,6 +135,8 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 			SELECT 'a' AS kind, id, occurred_at AS at FROM activities WHERE customer_id = $1
 			UNION ALL
 			SELECT 's', id, changed_at FROM stage_history WHERE customer_id = $1
+			UNION ALL
+			SELECT 'f', id, at FROM follow_up_events WHERE customer_id = $1
 		) h ORDER BY at DESC, kind, id DESC OFFSET $2 LIMIT $3`, customerID, offset, limit)
 	if err != nil {
 		return nil, 0, err
@@ -158,13 +155,20 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 	}
 	for _, r := range refs {
 		e := crm.HistoryEntry{At: r.at}
-		if r.kind == "a" {
+		switch r.kind {
+		case "a":
 			a, err := scanActivity(q.QueryRow(ctx, `SELECT `+activityColumns+activityFrom+`WHERE a.id = $1`, r.id))
 			if err != nil {
 				return nil, 0, err
 			}
 			e.Activity = &a
-		} else {
+		case "f":
+			fe, err := followUpEventByID(ctx, q, r.id)
+			if err != nil {
+				return nil, 0, err
+			}
+			e.FollowUp = &fe
+		default:
 			sc, err := stageChange(ctx, q, r.id)
 			if err != nil {
 				return nil, 0, err
@@ -174,6 +178,20 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 		page = append(page, e)
 	}
 	return page, total, nil
+}
+
+func followUpEventByID(ctx context.Context, q Querier, id int64) (crm.FollowUpEvent, error) {
+	var fe crm.FollowUpEvent
+	var due *time.Time
+	var kind string
+	err := q.QueryRow(ctx, `SELECT e.customer_id, e.kind, e.due_at, coalesce(s.display_name, ''), e.at
+		FROM follow_up_events e LEFT JOIN staff s ON s.id = e.staff_id WHERE e.id = $1`, id).
+		Scan(&fe.CustomerID, &kind, &due, &fe.ByName, &fe.At)
+	fe.Kind = crm.FollowUpEventKind(kind)
+	if due != nil {
+		fe.DueAt = *due
+	}
+	return fe, err
 }
 
 func stageChange(ctx context.Context, q Querier, id int64) (crm.StageChange, error) {

@@ -39,8 +39,9 @@ func collectFollowUps(rows pgx.Rows, err error) ([]crm.FollowUp, error) {
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.FollowUp, error) { return scanFollowUp(row) })
 }
 
-// CreateFollowUp stores an open follow-up due at f.DueAt for f.AssigneeID.
-// The caller has checked the due time (crm.ValidateDue).
+// CreateFollowUp stores an open follow-up due at f.DueAt for f.AssigneeID,
+// planned by staff member by, and notes it in the customer's history. The
+// caller has checked the due time (crm.ValidateDue).
 func (db *DB) CreateFollowUp(ctx context.Context, f crm.FollowUp, by int64) (out crm.FollowUp, err error) {
 	defer wrap(&err, "create follow-up")
 	q := db.q(ctx)
@@ -51,7 +52,27 @@ func (db *DB) CreateFollowUp(ctx context.Context, f crm.FollowUp, by int64) (out
 	if err != nil {
 		return out, err
 	}
+	if err := db.followUpEvent(ctx, id, by, "planned"); err != nil {
+		return out, err
+	}
 	return scanFollowUp(q.QueryRow(ctx, `SELECT `+followUpColumns+followUpFrom+`WHERE f.id = $1`, id))
+}
+
+// followUpEvent notes what happened to follow-up id in its customer's
+// history, with the due time it has now.
+func (db *DB) followUpEvent(ctx context.Context, id, by int64, kind string) error {
+	_, err := db.q(ctx).Exec(ctx, `INSERT INTO follow_up_events (customer_id, follow_up_id, staff_id, kind, due_at, at)
+		SELECT customer_id, id, nullif($2, 0::bigint), $3, due_at, $4 FROM follow_ups WHERE id = $1`, id, by, kind, db.now())
+	return err
+}
+
+// RecordNoNextStep notes in the customer's history that staff member by
+// chose to plan no next step.
+func (db *DB) RecordNoNextStep(ctx context.Context, customerID, by int64) (err error) {
+	defer wrap(&err, "record no next step")
+	_, err = db.q(ctx).Exec(ctx, `INSERT INTO follow_up_events (customer_id, staff_id, kind, at)
+		VALUES ($1, nullif($2, 0::bigint), 'no_next_step', $3)`, customerID, by, db.now())
+	return err
 }
 
 // FollowUp returns a follow-up by id with its customer's name.
@@ -62,9 +83,9 @@ func (db *DB) FollowUp(ctx context.Context, id int64) (f crm.FollowUp, err error
 }
 
 // RescheduleFollowUp moves an open follow-up to due, counting a snooze when
-// snooze is set; its reminder and escalation start over. crm.EConflict when
-// the follow-up is no longer open.
-func (db *DB) RescheduleFollowUp(ctx context.Context, id int64, due time.Time, snooze bool) (f crm.FollowUp, err error) {
+// snooze is set; its reminder and escalation start over. by is who moved
+// it (for the history). crm.EConflict when the follow-up is no longer open.
+func (db *DB) RescheduleFollowUp(ctx context.Context, id int64, due time.Time, snooze bool, by int64) (f crm.FollowUp, err error) {
 	defer wrap(&err, "reschedule follow-up")
 	q := db.q(ctx)
 	tag, err := q.Exec(ctx, `UPDATE follow_ups SET due_at = $2, snooze_count = snooze_count + CASE WHEN $3 THEN 1 ELSE 0 END,
@@ -76,19 +97,66 @@ func (db *DB) RescheduleFollowUp(ctx context.Context, id int64, due time.Time, s
 	if tag.RowsAffected() == 0 {
 		return f, crm.Errorf(crm.EConflict, "follow-up %d is not open", id)
 	}
+	kind := "moved"
+	if snooze {
+		kind = "snoozed"
+	}
+	if err := db.followUpEvent(ctx, id, by, kind); err != nil {
+		return f, err
+	}
 	return scanFollowUp(q.QueryRow(ctx, `SELECT `+followUpColumns+followUpFrom+`WHERE f.id = $1`, id))
 }
 
-// CompleteFollowUp marks an open follow-up done. crm.EConflict when it is
-// no longer open.
-func (db *DB) CompleteFollowUp(ctx context.Context, id int64) (err error) {
+// CompleteFollowUp marks an open follow-up done by staff member by.
+// crm.EConflict when it is no longer open.
+func (db *DB) CompleteFollowUp(ctx context.Context, id, by int64) (err error) {
 	defer wrap(&err, "complete follow-up")
-	tag, err := db.q(ctx).Exec(ctx, `UPDATE follow_ups SET status = 'done', done_at = $2, updated_at = $2
-		WHERE id = $1 AND status = 'open'`, id, db.now())
-	if err == nil && tag.RowsAffected() == 0 {
-		return crm.Errorf(crm.EConflict, "follow-up %d is not open", id)
+	return db.setFollowUpStatus(ctx, id, by, "open", "done")
+}
+
+// CancelFollowUp withdraws an open follow-up (an undo of planning it).
+// crm.EConflict when it is no longer open.
+func (db *DB) CancelFollowUp(ctx context.Context, id, by int64) (err error) {
+	defer wrap(&err, "cancel follow-up")
+	return db.setFollowUpStatus(ctx, id, by, "open", "cancelled")
+}
+
+// ReopenFollowUp undoes marking a follow-up done: it is open again, due
+// when it was, and its reminder and escalation start over. crm.EConflict
+// when it is not done.
+func (db *DB) ReopenFollowUp(ctx context.Context, id, by int64) (f crm.FollowUp, err error) {
+	defer wrap(&err, "reopen follow-up")
+	if err := db.setFollowUpStatus(ctx, id, by, "done", "open"); err != nil {
+		return f, err
 	}
-	return err
+	return scanFollowUp(db.q(ctx).QueryRow(ctx, `SELECT `+followUpColumns+followUpFrom+`WHERE f.id = $1`, id))
+}
+
+// setFollowUpStatus moves follow-up id from status from to status to and
+// notes it in the history; crm.EConflict when it is not in status from.
+func (db *DB) setFollowUpStatus(ctx context.Context, id, by int64, from, to string) error {
+	tag, err := db.q(ctx).Exec(ctx, `UPDATE follow_ups SET status = $3,
+			done_at = CASE WHEN $3 = 'done' THEN $4::timestamptz END,
+			reminded_at = CASE WHEN $3 = 'open' THEN NULL ELSE reminded_at END,
+			escalated_at = CASE WHEN $3 = 'open' THEN NULL ELSE escalated_at END,
+			updated_at = $4
+		WHERE id = $1 AND status = $2`, id, from, to, db.now())
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return crm.Errorf(crm.EConflict, "follow-up %d is not %s", id, from)
+	}
+	kind := map[string]string{"done": "done", "cancelled": "cancelled", "open": "reopened"}[to]
+	return db.followUpEvent(ctx, id, by, kind)
+}
+
+// OpenFollowUpsOf returns the open follow-ups of a customer assigned to
+// staff member assigneeID, earliest first.
+func (db *DB) OpenFollowUpsOf(ctx context.Context, customerID, assigneeID int64) (fs []crm.FollowUp, err error) {
+	defer wrap(&err, "open follow-ups of")
+	return collectFollowUps(db.q(ctx).Query(ctx, `SELECT `+followUpColumns+followUpFrom+`
+		WHERE f.customer_id = $1 AND f.assignee_id = $2 AND f.status = 'open' ORDER BY f.due_at, f.id`, customerID, assigneeID))
 }
 
 // MarkReminded records that the follow-up's reminder went out at at.

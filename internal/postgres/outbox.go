@@ -182,6 +182,16 @@ func (db *DB) KnownBotMessage(ctx context.Context, chatID, messageID int64) (kno
 	return known, err
 }
 
+// MessageIDByRef returns the id of the latest sent message of a chat whose
+// reply carried ref (see delivery.Message.Ref), or 0 when there is none.
+func (db *DB) MessageIDByRef(ctx context.Context, chatID int64, ref string) (id int64, err error) {
+	defer wrap(&err, "message id by ref")
+	err = db.q(ctx).QueryRow(ctx, `SELECT coalesce((SELECT message_id FROM outbox
+		WHERE chat_id = $1 AND payload->>'ref' = $2 AND message_id IS NOT NULL AND method = 'sendMessage'
+		ORDER BY id DESC LIMIT 1), 0)`, chatID, ref).Scan(&id)
+	return id, err
+}
+
 // MarkUnreachable records that the bot may no longer write to a chat.
 func (db *DB) MarkUnreachable(ctx context.Context, chatID int64, reason string) (err error) {
 	defer wrap(&err, "mark chat unreachable")

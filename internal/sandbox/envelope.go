@@ -150,20 +150,8 @@ func parseParams(r *http.Request) (params, *apiError) {
 		if err != nil {
 			return p, badRequest("can't read request body")
 		}
-		if len(bytes.TrimSpace(body)) == 0 {
-			return p, nil
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(body, &obj); err != nil {
-			return p, badRequest("can't parse JSON object")
-		}
-		for k, raw := range obj {
-			var s string
-			if err := json.Unmarshal(raw, &s); err == nil {
-				p.v[k] = s
-			} else if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-				p.v[k] = string(raw)
-			}
+		if aerr := p.addJSON(body); aerr != nil {
+			return p, aerr
 		}
 	default: // url-encoded, or no body type at all
 		if err := r.ParseForm(); err != nil {
@@ -176,6 +164,27 @@ func parseParams(r *http.Request) (params, *apiError) {
 		}
 	}
 	return p, nil
+}
+
+// addJSON adds the fields of a JSON object body: strings as they are,
+// other values as their JSON text, nulls not at all.
+func (p params) addJSON(body []byte) *apiError {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return badRequest("can't parse JSON object")
+	}
+	for k, raw := range obj {
+		var s string
+		if err := json.Unmarshal(raw, &s); err == nil {
+			p.v[k] = s
+		} else if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			p.v[k] = string(raw)
+		}
+	}
+	return nil
 }
 
 func (p params) str(name string) string { return p.v[name] }

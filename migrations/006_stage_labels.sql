@@ -1,0 +1,2 @@
+-- reserved (being written)
+SELECT 1;
