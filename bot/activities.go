@@ -81,7 +81,9 @@ func ib(text, data string) models.InlineKeyboardButton {
 // Empty rows are dropped; with none left the keyboard is empty, never
 // null (Telegram refuses "inline_keyboard": null and the user sees nothing).
 // An empty keyboard on an edit takes the old buttons away.
-func ikm(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup { return inlineKb(rows...) }
+func ikm(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
+	return inlineKb(rows...)
+}
 
 // nonce names one run of a flow: the update that started it, so a replayed
 // start gives the same buttons.

@@ -63,8 +63,10 @@ func TestLogActivityIsIdempotentAndSettlesFollowUps(t *testing.T) {
 	if n != 1 || !last.Equal(at) {
 		t.Fatalf("%d activities, last contact %v", n, last)
 	}
-	if got, _ := f.db.FollowUp(ctx, fu.ID); got.Status != crm.FollowUpDone {
-		t.Errorf("the call should settle the open follow-up: %+v", got)
+	// The open follow-up stays open: the rep closes it by choosing the
+	// next step, so a customer never drops off the list unseen.
+	if got, _ := f.db.FollowUp(ctx, fu.ID); got.Status != crm.FollowUpOpen {
+		t.Errorf("logging a call closed the open follow-up by itself: %+v", got)
 	}
 	// Amending moves the time only earlier.
 	first.OccurredAt, first.Duration = *f.now, 5*time.Minute
@@ -101,20 +103,20 @@ func TestFollowUpLifecycleAndEscalationQueries(t *testing.T) {
 	if ok, _ := f.db.MarkEscalated(ctx, fu.ID, *f.now); ok {
 		t.Fatal("second mark mustDates report false")
 	}
-	moved, err := f.db.RescheduleFollowUp(ctx, fu.ID, due.Add(24*time.Hour), true)
+	moved, err := f.db.RescheduleFollowUp(ctx, fu.ID, due.Add(24*time.Hour), true, f.staff)
 	if err != nil || moved.SnoozeCount != 1 || !moved.EscalatedAt.IsZero() || !moved.DueAt.Equal(due.Add(24*time.Hour)) {
 		t.Fatalf("reschedule: %+v, %v", moved, err)
 	}
 	if list, _ := f.db.FollowUpsDueBy(ctx, f.staff, due.Add(48*time.Hour), 10); len(list) != 1 {
 		t.Fatalf("due by: %+v", list)
 	}
-	if err := f.db.CompleteFollowUp(ctx, fu.ID); err != nil {
+	if err := f.db.CompleteFollowUp(ctx, fu.ID, f.staff); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.CompleteFollowUp(ctx, fu.ID); !crm.IsCode(err, crm.EConflict) {
+	if err := f.db.CompleteFollowUp(ctx, fu.ID, f.staff); !crm.IsCode(err, crm.EConflict) {
 		t.Fatalf("completing twice: %v", err)
 	}
-	if _, err := f.db.RescheduleFollowUp(ctx, fu.ID, due, false); !crm.IsCode(err, crm.EConflict) {
+	if _, err := f.db.RescheduleFollowUp(ctx, fu.ID, due, false, f.staff); !crm.IsCode(err, crm.EConflict) {
 		t.Fatalf("moving a done follow-up: %v", err)
 	}
 	// Nobody manages the rep and there is no admin: nobody to tell.
