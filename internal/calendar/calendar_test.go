@@ -30,8 +30,8 @@ func TestParse(t *testing.T) {
 }
 
 // Known conversions. Jalali: Iranian official calendar (Nowruz dates).
-// Hijri: the Umm al-Qura table shipped with github.com/hablullah/go-hijri
-// v1.0.2 (test/ummalqura.csv), e.g. "2026-02-18,1447-09-01".
+// Hijri: ICU's islamic-umalqura calendar (Node.js Intl, ICU 78), the source of
+// the official Umm al-Qura table; TestHijriAgainstICU checks all the other days.
 var conversions = []struct {
 	cal       Calendar
 	date      Date
@@ -48,7 +48,9 @@ var conversions = []struct {
 	{Hijri, Date{1447, 10, 1}, "2026-03-20"}, // 1 Shawwal 1447
 	{Hijri, Date{1446, 9, 1}, "2025-03-01"},
 	{Hijri, Date{1448, 6, 21}, "2026-12-01"},
-	{Hijri, Date{1410, 6, 4}, "1990-01-01"},
+	{Hijri, Date{1410, 6, 3}, "1990-01-01"},           // go-hijri said 1410-06-04
+	{Hijri, Date{MinHijriYear, 1, 1}, "1937-03-14"},   // first day of the table
+	{Hijri, Date{MaxHijriYear, 12, 30}, "2077-11-16"}, // last day of the table
 	{Gregorian, Date{2024, 2, 29}, "2024-02-29"},
 }
 
@@ -145,10 +147,7 @@ func TestDaysInMonthAndLeap(t *testing.T) {
 }
 
 func TestHijriLeapYears(t *testing.T) {
-	// The go-hijri table reproduces historical Umm al-Qura irregularities
-	// (a 28-day Shaban 1364, 353-day years 1356 and 1401), so only the range
-	// the CRM uses (1420 AH = 1999 onwards) is checked.
-	for y := 1420; y <= MaxHijriYear; y++ {
+	for y := MinHijriYear; y <= MaxHijriYear; y++ {
 		total := 0
 		for m := 1; m <= 12; m++ {
 			n := DaysInMonth(Hijri, y, m)
@@ -178,6 +177,8 @@ func TestTimeValidates(t *testing.T) {
 		{Gregorian, Date{2026, 4, 31}},
 		{Hijri, Date{1448, 6, 30}},
 		{Hijri, Date{1300, 1, 1}},
+		{Hijri, Date{MinHijriYear - 1, 12, 29}}, // 1937-03-13, the day before the table
+		{Hijri, Date{MaxHijriYear + 1, 1, 1}},   // 2077-11-17, the day after it
 		{Hijri, Date{1447, 13, 1}},
 		{"", Date{2026, 1, 1}},
 	}
