@@ -60,6 +60,14 @@ func (s *Server) lookup(method string) methodFunc {
 		return s.getMyCommands
 	case "deletemycommands":
 		return s.deleteMyCommands
+	case "setmydescription":
+		return s.setMyDescription
+	case "getmydescription":
+		return s.getMyDescription
+	case "setmyshortdescription":
+		return s.setMyShortDescription
+	case "getmyshortdescription":
+		return s.getMyShortDescription
 	case "setchatmenubutton":
 		return s.setChatMenuButton
 	case "getchatmenubutton":

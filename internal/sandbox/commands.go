@@ -131,6 +131,53 @@ func (s *Server) Commands() map[string][]BotCommand {
 	return out
 }
 
+// MenuFor returns the command menu the user of a private chat sees, in
+// their language: the first menu set, in Telegram's order, for the chat's
+// own scope, all_private_chats, then default, each in the user's language
+// and then without one. It is empty when the bot set none.
+func (s *Server) MenuFor(chatID int64) []BotCommand {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.menuLocked(chatID))
+}
+
+func (s *Server) menuLocked(chatID int64) []BotCommand {
+	lang := s.userLangLocked(chatID)
+	for _, scope := range []string{fmt.Sprintf("chat:%d", chatID), "all_private_chats", "default"} {
+		for _, l := range []string{lang, ""} {
+			key := scope
+			if l != "" {
+				key += "|" + l
+			}
+			if cmds, ok := s.st.commands[key]; ok {
+				return cmds
+			}
+		}
+	}
+	return nil
+}
+
+// userLangLocked is the two-letter language of a known user, or "".
+func (s *Server) userLangLocked(userID int64) string {
+	if u := s.st.users[userID]; u != nil {
+		return langOf(u.u.LanguageCode)
+	}
+	return ""
+}
+
+// langOf is the two-letter language of a user's IETF language_code
+// ("pt-br" → "pt"), as menus and descriptions are keyed; "" if none.
+func langOf(code string) string {
+	code = strings.ToLower(code)
+	if i := strings.IndexAny(code, "-_"); i >= 0 {
+		code = code[:i]
+	}
+	if len(code) != 2 {
+		return ""
+	}
+	return code
+}
+
 func (s *Server) setChatMenuButton(_ context.Context, c *call) (any, *apiError) {
 	chatID, _, aerr := c.p.int64("chat_id")
 	if aerr != nil {

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -9,6 +11,11 @@ import (
 
 // state is everything Reset forgets. It is guarded by Server.mu.
 type state struct {
+	// epoch names this state: a new server or a Reset starts another one,
+	// so a reader that remembers a seq (the web page) can tell that its
+	// position means nothing here and read everything again.
+	epoch string
+
 	users map[int64]*userRec
 	chats map[int64]*chatRec
 	// seq numbers every transcript change (new message, edit, deletion,
@@ -24,6 +31,9 @@ type state struct {
 
 	commands    map[string][]BotCommand
 	menuButtons map[int64]json.RawMessage // 0 is the bot's default
+	// descriptions and shortDescriptions by language_code ("" for users
+	// whose language has none of its own).
+	descriptions, shortDescriptions map[string]string
 
 	files    map[string]*storedFile
 	byPath   map[string]*storedFile
@@ -45,16 +55,26 @@ type state struct {
 
 func newState(opts Options) *state {
 	return &state{
-		users:        map[int64]*userRec{},
-		chats:        map[int64]*chatRec{},
-		nextUpdateID: firstUpdateID(opts),
-		commands:     map[string][]BotCommand{},
-		menuButtons:  map[int64]json.RawMessage{},
-		files:        map[string]*storedFile{},
-		byPath:       map[string]*storedFile{},
-		queries:      map[string]*queryRec{},
-		limiter:      newLimiter(opts.RateLimits),
+		epoch:             newEpoch(),
+		users:             map[int64]*userRec{},
+		chats:             map[int64]*chatRec{},
+		nextUpdateID:      firstUpdateID(opts),
+		commands:          map[string][]BotCommand{},
+		menuButtons:       map[int64]json.RawMessage{},
+		descriptions:      map[string]string{},
+		shortDescriptions: map[string]string{},
+		files:             map[string]*storedFile{},
+		byPath:            map[string]*storedFile{},
+		queries:           map[string]*queryRec{},
+		limiter:           newLimiter(opts.RateLimits),
 	}
+}
+
+// newEpoch returns a random name for a new state.
+func newEpoch() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on Linux
+	return hex.EncodeToString(b[:])
 }
 
 // firstUpdateID numbers a new sandbox's updates from its clock (a thousand

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,7 +17,11 @@ type Transcript struct {
 	Blocked bool   `json:"blocked"`
 	// Seq is the latest sequence number of the whole sandbox when the
 	// transcript was taken: poll again with since_seq=Seq.
-	Seq      int64   `json:"seq"`
+	Seq int64 `json:"seq"`
+	// Epoch names the sandbox's state: it changes when the sandbox is
+	// restarted or reset, and then a since_seq from before means nothing
+	// (read from 0 again).
+	Epoch    string  `json:"epoch"`
 	Messages []Entry `json:"messages"`
 	Toasts   []Toast `json:"toasts"`
 	// Keyboard is the reply keyboard the chat shows (the bot's last
@@ -25,6 +30,11 @@ type Transcript struct {
 	// Action is the last chat action (typing, upload_photo, ...) and when.
 	Action   string `json:"action,omitempty"`
 	ActionAt int64  `json:"action_at,omitempty"`
+	// Commands is the command menu the user of a private chat sees (see
+	// MenuFor), and Description the bot's description in their language,
+	// which Telegram shows in an empty chat.
+	Commands    []BotCommand `json:"commands,omitempty"`
+	Description string       `json:"description,omitempty"`
 }
 
 // Entry is one message of a transcript. Seq changes whenever the message
@@ -79,7 +89,11 @@ func (s *Server) TranscriptSince(chatID, since int64) Transcript {
 }
 
 func (s *Server) transcriptLocked(chatID, since int64) Transcript {
-	t := Transcript{ChatID: chatID, Seq: s.st.seq, Messages: []Entry{}, Toasts: []Toast{}}
+	t := Transcript{ChatID: chatID, Seq: s.st.seq, Epoch: s.st.epoch, Messages: []Entry{}, Toasts: []Toast{}}
+	if chatID > 0 { // a private chat: its id is the user's
+		t.Commands = slices.Clone(s.menuLocked(chatID))
+		t.Description = shownText(s.st.descriptions, s.userLangLocked(chatID))
+	}
 	c := s.st.chats[chatID]
 	if c == nil {
 		return t
