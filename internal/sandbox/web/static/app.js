@@ -6,6 +6,7 @@ import { renderMessage, renderReplyKeyboard, initials } from './messages.js';
 import { CallsPanel } from './calls.js';
 
 const POLL_MS = 500;
+const RETRY_MS = [500, 1000, 2000]; // between polls while the sandbox is unreachable
 const CALLS_MS = 1000;
 const RTL = new Set(['fa', 'ar', 'he', 'ur']);
 const PLACES = { // where "send location" says the user is
@@ -28,7 +29,11 @@ const state = {
   blocked: new Set(), // user ids that blocked the bot from this page
   unread: new Set(), // user ids the bot wrote to while another chat was open
   lastForceReply: -1,
+  epoch: '', // the sandbox state the positions above belong to
+  commands: null, // the command menu shown, as JSON text
+  about: null, // the bot's description shown in an empty chat
 };
+let callsPanel = null;
 
 // ---- personas ----
 
@@ -89,7 +94,9 @@ function renderPersonaList() {
   }
 }
 
-function select(p) {
+// select opens p's chat from its start. keepFocus leaves the focus where
+// it is (a resync is not the user's doing).
+function select(p, { keepFocus = false } = {}) {
   state.current = p;
   state.gen++;
   state.sinceSeq = 0;
@@ -100,6 +107,8 @@ function select(p) {
   state.keyboardHidden = false;
   state.lastForceReply = -1;
   state.typing = false;
+  state.commands = null;
+  state.about = null;
   if (p.blocked) state.blocked.add(Number(p.user_id));
   state.unread.delete(Number(p.user_id));
   localStorage.setItem('sandbox.user', String(p.user_id));
@@ -112,15 +121,17 @@ function select(p) {
   $('chat-name').textContent = p.name;
   updateSubtitle();
   $('block-toggle').hidden = false;
-  $('messages').replaceChildren($('empty'));
+  $('messages').replaceChildren($('bot-about'), $('empty'));
   $('empty').hidden = false;
+  $('bot-about').hidden = true;
+  setCommands([]);
   $('reply-keyboard').hidden = true;
   $('keyboard-toggle').hidden = true;
   $('input').placeholder = 'Message';
   document.body.classList.remove('show-personas');
   renderPersonaList();
   wake();
-  $('input').focus();
+  if (!keepFocus) $('input').focus();
 }
 
 function updateSubtitle() {
@@ -145,26 +156,67 @@ function nap(ms) {
 }
 
 async function pollLoop() {
+  let failures = 0;
   for (;;) {
     const p = state.current;
     const gen = state.gen;
     if (p) {
       try {
-        const t = await api.transcript(p.user_id, state.sinceSeq);
-        if (gen === state.gen) apply(t || {});
+        const t = (await api.transcript(p.user_id, state.sinceSeq)) || {};
+        failures = 0;
         setOffline(false);
+        if (gen === state.gen) {
+          if (otherSandbox(t)) await resync(t.epoch);
+          else apply(t);
+        }
       } catch (err) {
+        failures++;
         setOffline(true, err);
       }
     }
-    if (gen === state.gen) await nap(POLL_MS);
+    if (gen === state.gen) await nap(failures ? RETRY_MS[Math.min(failures, RETRY_MS.length) - 1] : POLL_MS);
   }
 }
 
+// otherSandbox reports an answer from a sandbox state other than the one
+// the page's positions come from: a restarted demo, or a reset. Its seq
+// numbers start again, so polling on from ours would never show anything.
+function otherSandbox(t) {
+  if (!state.epoch) {
+    state.epoch = t.epoch || '';
+    return false;
+  }
+  return (t.epoch || '') !== state.epoch || (typeof t.seq === 'number' && t.seq < state.sinceSeq);
+}
+
+// resync reloads everything from the sandbox as it is now: its personas,
+// the open chat from its start, and the calls panel.
+async function resync(epoch) {
+  state.epoch = epoch || '';
+  const cur = state.current;
+  await loadPersonas();
+  for (const p of state.personas) {
+    if (p.adhoc) api.addUser(p).catch(() => {}); // make them known to the new sandbox again
+  }
+  if (callsPanel) callsPanel.reset();
+  if (cur) {
+    const again = state.personas.find((p) => Number(p.user_id) === Number(cur.user_id));
+    // A demo sets its personas a moment after its sandbox starts: keep the
+    // chat open by its user id meanwhile, and look for them again.
+    if (!again) setTimeout(loadPersonas, 2000);
+    select(again || cur, { keepFocus: true });
+  }
+  toast('The sandbox started afresh: the chat was loaded again.', false);
+}
+
+// setOffline shows, while the sandbox does not answer, a banner and the
+// error under the chat's name.
 function setOffline(off, err) {
+  const was = document.body.classList.contains('offline');
   document.body.classList.toggle('offline', off);
+  $('conn-banner').hidden = !off;
   if (off) $('chat-sub').textContent = `cannot reach the sandbox: ${err.message}`;
-  else updateSubtitle();
+  else if (was) updateSubtitle();
 }
 
 // apply merges one poll's answer: new and edited messages, the reply
@@ -181,6 +233,8 @@ function apply(t) {
   // seq is the whole sandbox's latest: nothing at or below it is left to see.
   if (typeof t.seq === 'number') state.sinceSeq = Math.max(state.sinceSeq, t.seq);
   $('empty').hidden = state.rows.size > 0;
+  setAbout(t.description || '');
+  setCommands(t.commands || []);
   if (messages.length || first) {
     if (first || nearBottom) box.scrollTop = box.scrollHeight;
   }
@@ -232,6 +286,52 @@ function upsert(m) {
     $('messages').insertBefore(row, after);
   }
   state.rows.set(id, row);
+}
+
+// ---- the bot's description and command menu ----
+
+// setAbout shows the bot's description in an empty chat, as Telegram does.
+function setAbout(text) {
+  if (text !== state.about) {
+    state.about = text;
+    $('bot-about-text').textContent = text;
+  }
+  $('bot-about').hidden = state.rows.size > 0 || !text;
+}
+
+// setCommands shows the menu button with the commands the sandbox resolved
+// for this user (their chat's menu, else all private chats', else the
+// default, each in their language first), as Telegram's Menu button does.
+function setCommands(list) {
+  const json = JSON.stringify(list);
+  if (json === state.commands) return;
+  state.commands = json;
+  const menu = $('command-menu');
+  menu.replaceChildren();
+  for (const c of list) {
+    const li = document.createElement('li');
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.dataset.command = c.command;
+    const cmd = Object.assign(document.createElement('span'), { className: 'cmd', textContent: `/${c.command}` });
+    cmd.dir = 'ltr';
+    const desc = Object.assign(document.createElement('span'), { className: 'cmd-desc', textContent: c.description });
+    desc.dir = 'auto';
+    btn.append(cmd, desc);
+    btn.addEventListener('click', () => {
+      showCommandMenu(false);
+      send(`/${c.command}`);
+    });
+    li.append(btn);
+    menu.append(li);
+  }
+  $('menu-toggle').hidden = list.length === 0;
+  if (!list.length) showCommandMenu(false);
+}
+
+function showCommandMenu(open) {
+  $('command-menu').hidden = !open;
+  $('menu-toggle').setAttribute('aria-expanded', String(open));
 }
 
 // ---- reply keyboard ----
@@ -367,6 +467,11 @@ function wireComposer() {
     input.focus();
   });
 
+  $('menu-toggle').addEventListener('click', () => showCommandMenu($('command-menu').hidden));
+  document.addEventListener('click', (e) => {
+    if (!e.target.closest('.commands')) showCommandMenu(false);
+  });
+
   const menu = $('attach-menu');
   const toggle = $('attach-toggle');
   toggle.addEventListener('click', () => {
@@ -402,7 +507,7 @@ function wireComposer() {
 }
 
 function wirePanels() {
-  const calls = new CallsPanel({
+  callsPanel = new CallsPanel({
     list: $('call-list'),
     badge: $('calls-badge'),
     onCall: (c, live) => {
@@ -414,6 +519,7 @@ function wirePanels() {
       }
     },
   });
+  const calls = callsPanel;
   const setCalls = (open) => {
     document.body.classList.toggle('show-calls', open);
     calls.setOpen(open);

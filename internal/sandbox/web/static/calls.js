@@ -67,6 +67,14 @@ export class CallsPanel {
     this.list.replaceChildren();
   }
 
+  // reset forgets the position and the rows: the sandbox restarted, and
+  // its call numbers start again.
+  reset() {
+    this.clear();
+    this.since = 0;
+    this.loaded = false;
+  }
+
   async poll() {
     const calls = await api.calls(this.since);
     const atBottom = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 24;
