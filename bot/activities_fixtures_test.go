@@ -46,8 +46,18 @@ func (h *harness) team(name string) int64 {
 	return scalar[int64](h, `INSERT INTO teams (name) VALUES ($1) RETURNING id`, name)
 }
 
-// member adds active, onboarded staff speaking lang.
+// member adds active, onboarded staff speaking lang, who has used the bot
+// before (newMember is one who never wrote to it).
 func (h *harness) member(tg int64, name, role, lang string, team int64) member {
+	h.t.Helper()
+	m := h.newMember(tg, name, role, lang, team)
+	h.exec(`UPDATE staff SET welcomed_at = now() WHERE id = $1`, m.id)
+	return m
+}
+
+// newMember adds active, onboarded staff who never wrote to the bot (as an
+// admin's import or the demo's personas are).
+func (h *harness) newMember(tg int64, name, role, lang string, team int64) member {
 	h.t.Helper()
 	sid := scalar[int64](h, `INSERT INTO staff (telegram_user_id, display_name, role, team_id, locale, calendar, time_zone, onboarded)
 		VALUES ($1, $2, $3, nullif($4, 0::bigint), $5, $6, $7, true) RETURNING id`, tg, name, role, team, lang, memberCal[lang], memberTZ[lang])

@@ -68,10 +68,12 @@ type (
 )
 
 // mainKey is one button of the persistent reply keyboard: its message ID
-// (its label in every locale) and what it does.
+// (its label in every locale), what it does, and who sees it (managers and
+// admins only, when forLeads).
 type mainKey struct {
-	id  string
-	run handlerFunc
+	id       string
+	run      handlerFunc
+	forLeads bool
 }
 
 // New returns a Bot with every route registered.
@@ -114,7 +116,12 @@ func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }
 func (b *Bot) action(code string, h actionFunc)   { b.actions[code] = h }
 func (b *Bot) flow(name string, h flowFunc)       { b.flows[name] = h }
 func (b *Bot) mainKey(labelID string, h handlerFunc) {
-	b.mainKeys = append(b.mainKeys, mainKey{labelID, h})
+	b.mainKeys = append(b.mainKeys, mainKey{id: labelID, run: h})
+}
+
+// leadKey is a main-keyboard button only managers and admins see.
+func (b *Bot) leadKey(labelID string, h handlerFunc) {
+	b.mainKeys = append(b.mainKeys, mainKey{id: labelID, run: h, forLeads: true})
 }
 
 // Handle processes one update. It returns an error only for failures worth
@@ -177,6 +184,13 @@ func (b *Bot) dispatch(r *req) error {
 	}
 	if r.cb != nil {
 		return b.callback(r)
+	}
+	if r.staff.WelcomedAt.IsZero() {
+		// The first message of a staff member who never pressed /start
+		// (a greeting, a name, anything): the welcome comes first.
+		if done, err := b.firstContact(r); done || err != nil {
+			return err
+		}
 	}
 	if cmd, arg, ok := parseCommand(r.msg, b.d.BotUsername); ok {
 		r.arg = arg

@@ -79,6 +79,7 @@ func adminActions(o *org) []string {
 		cb(actTeamAddList, tm), cb(actTeamAdd, tm, id(o.admin.id)), cb(actTeamRemove, tm, id(o.a.id)),
 		cb(actStaffList), cb(actStaffView, id(o.a.id)), cb(actStaffDeactivate, id(o.a.id)), cb(actStaffConfirm, id(o.a.id)),
 		cb(actInviteRole, "admin"), cb(actInviteTeam, "manager", tm),
+		cb(actTeamRep, id(o.a.id)), cb(actTeamRepCustomers, id(o.a.id), "0"), cb(actTeamOverview, tm),
 	}
 }
 

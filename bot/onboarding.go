@@ -82,6 +82,9 @@ func (b *Bot) join(r *req) error {
 }
 
 func (b *Bot) welcome(r *req) error {
+	if err := b.d.Store.MarkWelcomed(r.ctx, r.staff.ID, r.now()); err != nil {
+		return err
+	}
 	return r.send(r.t("onboarding.welcome", map[string]any{"Name": esc(r.staff.DisplayName)}), r.mainKeyboard())
 }
 

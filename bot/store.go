@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"github.com/telecrm/crmbot/internal/crm"
 )
@@ -16,6 +17,7 @@ type Store interface {
 	CustomerStore
 	StageStore
 	TeamStore
+	RepStore
 	ActivityStore
 	FollowUpStore
 	DateStore
@@ -26,6 +28,8 @@ type StaffStore interface {
 	// StaffByTelegramID returns crm.ENotFound for strangers.
 	StaffByTelegramID(ctx context.Context, tgID int64) (crm.Staff, error)
 	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
+	// MarkWelcomed records the bot's first answer to a staff member.
+	MarkWelcomed(ctx context.Context, staffID int64, at time.Time) error
 }
 
 // StateStore keeps conversation state per chat.

@@ -68,6 +68,8 @@ func (b *Bot) routesTeam() {
 	b.flow(flowTeamName, b.teamNameStep)
 	b.routesStaff()
 	b.routesInvite()
+	b.routesTeamRep()
+	b.leadKey("menu.team", b.teamCommand)
 }
 
 // withTeam loads the team named by args[0].

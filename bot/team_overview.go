@@ -69,10 +69,20 @@ func (b *Bot) teamOverview(r *req, t crm.Team, edit bool) error {
 		lines = append(lines, r.t("team.no_reps", nil))
 	}
 	text := strings.Join(lines, "\n")
-	if edit {
-		return r.edit(text, nil)
+	// One tap from the overview to each rep's overdue work and customers.
+	var btns []models.InlineKeyboardButton
+	for _, m := range reps {
+		label := clipRunes(m.DisplayName, 28)
+		if overdue[m.ID] > 0 {
+			label = r.t("team.rep_button_overdue", map[string]any{"Name": label, "Overdue": overdue[m.ID]})
+		}
+		btns = append(btns, ib(label, cb(actTeamRep, id(m.ID))))
 	}
-	return r.send(text, nil)
+	kb := ikm(inlineRows(2, btns...)...)
+	if edit {
+		return r.edit(text, kb)
+	}
+	return r.send(text, kb)
 }
 
 // sortByLoad orders reps by overdue, then open follow-ups, descending.

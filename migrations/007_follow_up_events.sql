@@ -21,3 +21,9 @@ CREATE INDEX IF NOT EXISTS follow_ups_open_customer_idx ON follow_ups (customer_
 -- Edits find the message they change by the name its send carried
 -- (delivery.Message.Ref), within the chat.
 CREATE INDEX outbox_ref_idx ON outbox (chat_id, (payload->>'ref')) WHERE payload ? 'ref';
+
+-- When the bot first answered a staff member: until then, their first
+-- message (a greeting, anything) gets the welcome, the keyboard and help.
+-- Everyone already onboarded has been welcomed.
+ALTER TABLE staff ADD COLUMN welcomed_at timestamptz;
+UPDATE staff SET welcomed_at = created_at WHERE onboarded;

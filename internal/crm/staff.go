@@ -30,6 +30,7 @@ type Staff struct {
 	Onboarded      bool
 	Active         bool
 	CreatedAt      time.Time
+	WelcomedAt     time.Time // zero until the bot first answered them
 }
 
 // Location returns the staff member's time zone, UTC when it is unknown.

@@ -18,15 +18,20 @@ import (
 const InvitePrefix = "inv_"
 
 const staffColumns = `s.id, s.telegram_user_id, s.display_name, coalesce(s.username, ''), s.role,
-	coalesce(s.team_id, 0), s.locale, s.calendar, s.time_zone, s.work_hours, s.onboarded, s.active, s.created_at`
+	coalesce(s.team_id, 0), s.locale, s.calendar, s.time_zone, s.work_hours, s.onboarded, s.active, s.created_at,
+	s.welcomed_at`
 
 func scanStaff(row pgx.Row) (crm.Staff, error) {
 	var s crm.Staff
 	var role string
 	var hours []byte
+	var welcomed *time.Time
 	err := row.Scan(&s.ID, &s.TelegramUserID, &s.DisplayName, &s.Username, &role, &s.TeamID,
-		&s.Locale, &s.Calendar, &s.TimeZone, &hours, &s.Onboarded, &s.Active, &s.CreatedAt)
+		&s.Locale, &s.Calendar, &s.TimeZone, &hours, &s.Onboarded, &s.Active, &s.CreatedAt, &welcomed)
 	s.Role = crm.Role(role)
+	if welcomed != nil {
+		s.WelcomedAt = *welcomed
+	}
 	if err == nil && len(hours) > 0 {
 		s.WorkHours, err = decodeHours(hours)
 	}
@@ -73,6 +78,14 @@ func encodeHours(w crm.WorkHours) ([]byte, error) {
 func (db *DB) StaffByTelegramID(ctx context.Context, tgID int64) (s crm.Staff, err error) {
 	defer wrap(&err, "staff by telegram id")
 	return scanStaff(db.q(ctx).QueryRow(ctx, `SELECT `+staffColumns+` FROM staff s WHERE s.telegram_user_id = $1`, tgID))
+}
+
+// MarkWelcomed records that the bot answered a staff member for the
+// first time (their first message gets the welcome and the help).
+func (db *DB) MarkWelcomed(ctx context.Context, staffID int64, at time.Time) (err error) {
+	defer wrap(&err, "mark welcomed")
+	_, err = db.q(ctx).Exec(ctx, `UPDATE staff SET welcomed_at = $2 WHERE id = $1 AND welcomed_at IS NULL`, staffID, at)
+	return err
 }
 
 // StaffByID returns a staff member by id. crm.ENotFound if there is none.

@@ -53,3 +53,17 @@ func (db *DB) CustomersWithoutNextStep(ctx context.Context, ownerID int64, limit
 	cs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Customer, error) { return scanCustomer(row, &total) })
 	return cs, total, err
 }
+
+// CustomersOwnedBy returns a page of a staff member's live customers, the
+// most recently contacted first, and how many there are in all.
+func (db *DB) CustomersOwnedBy(ctx context.Context, ownerID int64, limit, offset int) (cs []crm.Customer, total int, err error) {
+	defer wrap(&err, "customers owned by")
+	rows, err := db.q(ctx).Query(ctx, `SELECT `+customerColumns+`, count(*) OVER ()`+customerFrom+`
+		WHERE c.owner_id = $1 AND c.deleted_at IS NULL
+		ORDER BY c.last_contact_at DESC NULLS LAST, c.id DESC LIMIT $2 OFFSET $3`, ownerID, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	cs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Customer, error) { return scanCustomer(row, &total) })
+	return cs, total, err
+}
