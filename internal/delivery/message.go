@@ -5,14 +5,19 @@
 // within Telegram's limits.
 package delivery
 
-import "time"
+import (
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
 
 // Message is one Bot API call the bot wants made. Method says which; only
 // the fields that method uses are read.
 type Message struct {
 	// Method is a Bot API method: sendMessage, editMessageText,
 	// editMessageReplyMarkup, deleteMessage, answerCallbackQuery,
-	// sendLocation, sendVoice, sendChatAction.
+	// sendLocation, sendVoice, sendChatAction, setMyCommands,
+	// deleteMyCommands.
 	Method          string `json:"method"`
 	ChatID          int64  `json:"chat_id,omitempty"`
 	MessageID       int    `json:"message_id,omitempty"`        // edits and deletes
@@ -35,11 +40,30 @@ type Message struct {
 	// named message is not there, editMessageText becomes sendMessage and
 	// editMessageReplyMarkup is dropped.
 	Ref string `json:"ref,omitempty"`
+	// Commands, Scope and LanguageCode are setMyCommands' menu and
+	// where it applies (deleteMyCommands reads the last two). A nil Scope
+	// is the default scope. Set ChatID to the chat of a chat scope, so the
+	// call is queued in order with that chat's other replies.
+	Commands     []models.BotCommand `json:"commands,omitempty"`
+	Scope        *CommandScope       `json:"scope,omitempty"`
+	LanguageCode string              `json:"language_code,omitempty"`
 
 	// unsolicited marks a notification (set by the Notifier): a chat that
 	// refused one a moment ago is not asked again, while a reply to the
 	// user's own message is always tried (they may just have unblocked).
 	unsolicited bool
+}
+
+// CommandScope is a Bot API BotCommandScope: "default",
+// "all_private_chats", or "chat" with ChatID.
+type CommandScope struct {
+	Type   string `json:"type"`
+	ChatID int64  `json:"chat_id,omitempty"`
+}
+
+// ChatScope is the scope of one chat's own command menu.
+func ChatScope(chatID int64) *CommandScope {
+	return &CommandScope{Type: "chat", ChatID: chatID}
 }
 
 // Notification is a message sent on the bot's own initiative, at or after

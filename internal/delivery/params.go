@@ -28,6 +28,13 @@ func (m Message) Validate() error {
 		if m.CallbackQueryID == "" {
 			return fmt.Errorf("answerCallbackQuery: no callback_query_id")
 		}
+	case "setMyCommands", "deleteMyCommands":
+		if m.Scope != nil && m.Scope.Type == "chat" && m.Scope.ChatID == 0 {
+			return fmt.Errorf("%s: chat scope without a chat_id", m.Method)
+		}
+		if m.Method == "setMyCommands" && (len(m.Commands) == 0 || len(m.Commands) > 100) {
+			return fmt.Errorf("setMyCommands: %d commands, want 1 to 100 (deleteMyCommands clears a menu)", len(m.Commands))
+		}
 	default:
 		return fmt.Errorf("unknown method %q", m.Method)
 	}
@@ -50,6 +57,11 @@ func (m Message) params() map[string]any {
 		p["callback_query_id"] = m.CallbackQueryID
 		set("text", m.Text, m.Text != "")
 		set("show_alert", true, m.ShowAlert)
+		return p
+	case "setMyCommands", "deleteMyCommands":
+		set("commands", m.Commands, m.Method == "setMyCommands")
+		set("scope", m.Scope, m.Scope != nil)
+		set("language_code", m.LanguageCode, m.LanguageCode != "")
 		return p
 	}
 	p["chat_id"] = m.ChatID
