@@ -44,6 +44,11 @@ func checkBotAPI(t testing.TB, m delivery.Message) {
 		t.Errorf("reply the sender would refuse: %v", err)
 		return
 	}
+	if m.Method == "answerCallbackQuery" && m.ChatID == 0 {
+		// Without its chat the answer waits in no chat's queue (the sweeper
+		// finds it a second later) instead of going first in the pressed chat.
+		t.Errorf("answerCallbackQuery without the chat it answers in: %+v", m)
+	}
 	body, err := m.Body()
 	if err != nil {
 		t.Errorf("encode %s: %v", m.Method, err)

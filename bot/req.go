@@ -140,7 +140,7 @@ func (r *req) toast(text string, alert bool) error {
 		return nil
 	}
 	r.answered = true
-	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", CallbackQueryID: r.cb.ID, Text: text, ShowAlert: alert})
+	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", ChatID: r.chatID, CallbackQueryID: r.cb.ID, Text: text, ShowAlert: alert})
 }
 
 // finish answers a callback query nobody answered, so the button stops
@@ -148,7 +148,7 @@ func (r *req) toast(text string, alert bool) error {
 func (r *req) finish() error {
 	if r.cb != nil && !r.answered {
 		r.answered = true
-		return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", CallbackQueryID: r.cb.ID})
+		return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", ChatID: r.chatID, CallbackQueryID: r.cb.ID})
 	}
 	return nil
 }

@@ -44,7 +44,9 @@ const (
 	OutboxClaimed                    // the head row is ours until the lease ends
 )
 
-// ClaimOutbox takes the oldest open reply of a chat for sending: it marks
+// ClaimOutbox takes the oldest open reply of a chat for sending (answers
+// to button presses first, so a button never spins behind paced sends,
+// though the handler queues its answer last): it marks
 // it 'sending' with a lease and commits, so that a crash during the Bot API
 // call leaves it visibly ambiguous. A row found 'sending' with its lease run
 // out is returned with Ambiguous set. When the head row is not claimable,
@@ -61,7 +63,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 		err := q.QueryRow(ctx, `
 			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor
 			  FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')
-			 ORDER BY id LIMIT 1 FOR UPDATE`, chatID).
+			 ORDER BY method = 'answerCallbackQuery' DESC, id LIMIT 1 FOR UPDATE`, chatID).
 			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Nothing is open, or the head changed under a concurrent claim
