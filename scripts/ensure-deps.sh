@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need and a fresh Debian machine lacks:
 # PostgreSQL's server binaries, Chromium (browser tests) and Node.js (which
-# drives Chromium through playwright-core). Installs only when running as
+# drives Chromium through playwright-core, and whose ICU is the independent
+# answer the Hijri calendar test checks every day against). Installs only when running as
 # root or with passwordless sudo; otherwise names what to install and fails.
 set -euo pipefail
 
-want_browser=${1:-browser}   # "nobrowser" skips Chromium and Node (the demo needs neither)
+want_browser=${1:-browser}   # "nobrowser" skips Chromium and Node (the demo needs neither; the tests need both)
 
 have_pg() {
   local d

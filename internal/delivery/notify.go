@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -63,7 +64,13 @@ type Notifier struct {
 	mu        sync.RWMutex
 	renderers map[string]Renderer
 	client    *river.Client[pgx.Tx]
+
+	refused atomic.Int64 // notifications Telegram refused
 }
+
+// Refused counts the notifications Telegram refused since start (a bug of
+// ours: the message is never retried).
+func (n *Notifier) Refused() int64 { return n.refused.Load() }
 
 // NewNotifier returns a notifier sending through sender. now is the clock
 // of quiet hours (nil: time.Now); logger may be nil.
@@ -235,7 +242,8 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 		}
 		return err
 	default:
-		n.logger.Error("notification refused by telegram", "dedup_key", no.DedupKey, "err", err)
+		n.refused.Add(1)
+		n.logger.Error("notification refused by telegram", "kind", no.Kind, "method", msg.Method, "dedup_key", no.DedupKey, "err", err)
 		if ferr := n.store.FinishSend(bg, no.DedupKey, no.ChatID, no.Kind, "failed", 0, err.Error()); ferr != nil {
 			return ferr
 		}
