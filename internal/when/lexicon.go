@@ -14,19 +14,21 @@ import (
 type kind int
 
 const (
-	kDayOffset kind = iota + 1 // today (0), tomorrow (1), day after tomorrow (2)
-	kWeekday                   // val is a time.Weekday
-	kNextQual                  // "next", "بعد", "آینده", "القادم": allowed next to a weekday
-	kNextWeek                  // "next week", "هفته بعد", "الأسبوع القادم"
-	kNextMonth                 // "next month", "ماه بعد", "الشهر القادم"
-	kUnit                      // val is a unit; count is 1 (singular) or 2 (Arabic dual)
-	kNumber                    // a number word; val is its value
-	kPeriod                    // a part of the day; val indexes periods
-	kAt                        // "at", "ساعت", "الساعة": a clock time follows
-	kIn                        // "in", "بعد" (ar): a relative amount follows
-	kLater                     // "later", "دیگر", "بعد" (fa): ends a relative amount
-	kFiller                    // ignorable: "on", "در", "في", "روز"/"يوم" before a weekday
-	kMonth                     // a month name; val is the month, cal its calendar
+	kDayOffset    kind = iota + 1 // yesterday (-1), today (0), tomorrow (1), …
+	kWeekday                      // val is a time.Weekday
+	kNextQual                     // "next", "بعد", "آینده", "القادم": allowed next to a weekday
+	kNextWeek                     // "next week", "هفته بعد", "الأسبوع القادم"
+	kNextMonth                    // "next month", "ماه بعد", "الشهر القادم"
+	kUnit                         // val is a unit; count is 1 (singular) or 2 (Arabic dual)
+	kNumber                       // a number word; val is its value
+	kPeriod                       // a part of the day; val indexes periods
+	kAt                           // "at", "ساعت", "الساعة": a clock time follows
+	kIn                           // "in", "بعد" (ar): a relative amount follows
+	kLater                        // "later", "دیگر", "بعد" (fa): ends a relative amount
+	kFiller                       // ignorable: "on", "در", "في", "روز"/"يوم" before a weekday
+	kMonth                        // a month name; val is the month, cal its calendar
+	kMinuteSuffix                 // minutes after an hour: "و نیم", "والنصف" (val 30), "ربع کم", "إلا ربع" (-15)
+	kMinutePrefix                 // minutes before an hour: "half past" (val 30), "quarter to", "یه ربع به" (-15)
 )
 
 // Units of relative amounts.
@@ -85,6 +87,8 @@ func newLexicon() *lexicon {
 		}
 	}
 
+	add(kDayOffset, -2, "day before yesterday", "the day before yesterday", "پریروز", "پری روز", "أول أمس", "أول من أمس", "أمس الأول")
+	add(kDayOffset, -1, "yesterday", "دیروز", "أمس", "الأمس", "البارحة")
 	add(kDayOffset, 0, "today", "امروز", "اليوم", "النهارده")
 	add(kDayOffset, 1, "tomorrow", "tmrw", "فردا", "غداً", "غدا", "بكرة", "بكره", "باكر")
 	add(kDayOffset, 2, "day after tomorrow", "the day after tomorrow", "پس‌فردا", "پس فردا", "بعد غد", "بعد الغد", "بعد بكرة", "بعد بكره")
@@ -128,8 +132,19 @@ func newLexicon() *lexicon {
 		8:  {"eight", "هشت", "ثمانية", "ثماني", "ثمان"},
 		9:  {"nine", "نه", "تسعة", "تسع"},
 		10: {"ten", "ده", "عشرة", "عشر"},
+		11: {"eleven", "یازده"},
+		12: {"twelve", "دوازده"},
 	}
 	for n, words := range numbers {
+		add(kNumber, n, words...)
+	}
+	// Arabic names the hours with feminine ordinals: "العاشرة" is ten o'clock.
+	hours := [][]string{
+		1: {"الواحدة"}, 2: {"الثانية"}, 3: {"الثالثة"}, 4: {"الرابعة"}, 5: {"الخامسة"}, 6: {"السادسة"},
+		7: {"السابعة"}, 8: {"الثامنة"}, 9: {"التاسعة"}, 10: {"العاشرة"},
+		11: {"الحادية عشرة", "الحادية عشر"}, 12: {"الثانية عشرة", "الثانية عشر"},
+	}
+	for n, words := range hours {
 		add(kNumber, n, words...)
 	}
 
@@ -139,6 +154,15 @@ func newLexicon() *lexicon {
 	add(kPeriod, 3, "عصر", "عصراً", "عصرا", "العصر")
 	add(kPeriod, 4, "evening", "in the evening", "مساءً", "مساء", "مساءا", "المساء", "مسا")
 	add(kPeriod, 5, "tonight", "night", "at night", "شب", "امشب", "ليلاً", "ليلا", "الليل", "بالليل")
+
+	add(kMinuteSuffix, 30, "و نیم", "ونیم", "والنصف", "و النصف", "ونصف", "و نصف", "ونص", "و نص")
+	add(kMinuteSuffix, 15, "و ربع", "وربع", "والربع", "و الربع")
+	add(kMinuteSuffix, 20, "والثلث", "و الثلث", "وثلث", "و ثلث")
+	add(kMinuteSuffix, -15, "ربع کم", "إلا ربع", "إلا الربع", "إلا ربعاً")
+	add(kMinuteSuffix, -20, "إلا ثلث", "إلا الثلث", "إلا ثلثاً")
+	add(kMinutePrefix, 30, "half past")
+	add(kMinutePrefix, 15, "quarter past", "a quarter past")
+	add(kMinutePrefix, -15, "quarter to", "a quarter to", "یه ربع به", "یک ربع به", "ربع به")
 
 	add(kAt, 0, "at", "@", "ساعت", "الساعة", "الساعه", "على الساعة", "عند الساعة", "سر ساعت")
 	add(kIn, 0, "in", "after", "بعد", "خلال")

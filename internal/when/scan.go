@@ -71,6 +71,9 @@ type spec struct {
 
 	hasTime      bool
 	hour, minute int
+	// bareWord is a time read from a number word and nothing else ("نه",
+	// "ten"): only a day next to it makes it a time ("فردا ده").
+	bareWord bool
 }
 
 // scanner walks the tokens once, left to right.
@@ -91,6 +94,10 @@ func scan(toks []string) (spec, string) {
 		if err := s.step(); err != "" {
 			return spec{}, err
 		}
+	}
+	if s.sp.bareWord && s.sp.day == dayNone {
+		// "نه" is "no" as well as nine, "ده" a village as well as ten.
+		return spec{}, "a number word alone is not a time"
 	}
 	return s.sp, ""
 }
@@ -211,6 +218,10 @@ func (s *scanner) step() string {
 		case kPeriod:
 			s.i += len(p.toks)
 			return s.setTime(periods[p.val].hour, 0)
+		case kMinutePrefix:
+			if ok, err := s.prefixed(s.i+len(p.toks), p.val); ok {
+				return err
+			}
 		case kMonth:
 			return s.monthFirst(p)
 		case kFiller:
@@ -291,29 +302,60 @@ func (s *scanner) at(j int) (bool, string) {
 			return true, s.clock(m)
 		}
 	}
+	if p, ok := s.find(j, kMinutePrefix); ok {
+		return s.prefixed(j+len(p.toks), p.val)
+	}
 	h, w, ok := s.number(j)
 	if !ok {
 		return false, ""
 	}
 	s.i = j + w
-	return true, s.hour(h)
+	return true, s.hour(h, 0, false)
 }
 
-// hour records an hour given as a bare number, with an optional part of the
-// day after it.
-func (s *scanner) hour(h int) string {
+// prefixed reads the hour at j after "half past", "quarter to" or
+// "یه ربع به" (mins minutes from it); it reports false when no hour follows.
+func (s *scanner) prefixed(j, mins int) (bool, string) {
+	h, w, ok := s.number(j)
+	if !ok {
+		return false, ""
+	}
+	s.i = j + w
+	return true, s.hour(h, mins, false)
+}
+
+// hour records an hour given as a number, mins minutes from it ("half
+// past"), with the minutes in words ("و نیم", "والنصف") and the part of the
+// day that may follow. bare says the hour is a number word so far.
+func (s *scanner) hour(h, mins int, bare bool) string {
+	if mins == 0 {
+		if m, ok := s.find(s.i, kMinuteSuffix); ok {
+			s.i += len(m.toks)
+			mins, bare = m.val, false
+		}
+	}
 	if p, ok := s.find(s.i, kPeriod); ok {
 		s.i += len(p.toks)
-		h, ok := applyPeriod(h, periods[p.val])
-		if !ok {
+		var good bool
+		if h, good = applyPeriod(h, periods[p.val]); !good {
 			return "hour does not fit the part of the day"
 		}
-		return s.setTime(h, 0)
-	}
-	if h >= 1 && h <= 6 {
+		bare = false
+	} else if h >= 1 && h <= 6 {
 		return fmt.Sprintf("hour %d without am/pm is ambiguous", h)
 	}
-	return s.setTime(h, 0)
+	if h > 23 {
+		return fmt.Sprintf("no such hour %d", h)
+	}
+	at := h*60 + mins
+	if at < 0 {
+		return fmt.Sprintf("%d minutes before midnight", -mins)
+	}
+	if err := s.setTime(at/60, at%60); err != "" {
+		return err
+	}
+	s.sp.bareWord = bare
+	return ""
 }
 
 // afterNumber handles a number at s.i: an amount ("3 days later"), a date
@@ -323,11 +365,18 @@ func (s *scanner) afterNumber() string {
 	if w == 0 {
 		return fmt.Sprintf("number %q too long", s.toks[s.i])
 	}
+	word := !isDigits(s.toks[s.i])
 	j := s.i + w
 	if u, ok := s.find(j, kUnit); ok && u.count == 1 {
-		if later, ok := s.find(j+len(u.toks), kLater); ok {
-			s.i = j + len(u.toks) + len(later.toks)
+		k := j + len(u.toks)
+		if later, ok := s.find(k, kLater); ok {
+			s.i = k + len(later.toks)
 			return s.amount(n, u.val)
+		}
+		if _, ok := s.find(k, kWeekday); !ok {
+			// "۱۰ روز" is an amount without its "later", not 10:00 today;
+			// in "۱۰ روز شنبه" the روز belongs to the weekday.
+			return "an amount without later"
 		}
 	}
 	if m, ok := s.find(j, kMonth); ok {
@@ -335,7 +384,7 @@ func (s *scanner) afterNumber() string {
 		return s.monthDate(n, m)
 	}
 	s.i = j
-	return s.hour(n)
+	return s.hour(n, 0, word)
 }
 
 // monthFirst handles "dec 1 [2026]".
