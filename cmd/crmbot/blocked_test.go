@@ -28,6 +28,10 @@ func TestBlockedRepReminder(t *testing.T) {
 	if _, err := e.sb.Block(u.id); err != nil {
 		t.Fatal(err)
 	}
+	// The one try at the blocked chat is refused, on purpose.
+	e.expectRefused(func(c sandbox.Call) bool {
+		return c.ErrorCode == 403 && c.Params["chat_id"] == fmt.Sprint(u.id)
+	})
 	calls := e.sb.Calls(sandbox.CallFilter{})
 	since := calls[len(calls)-1].Seq
 	e.clock.Set(due)

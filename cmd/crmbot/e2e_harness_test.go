@@ -41,6 +41,37 @@ type e2e struct {
 	db    *postgres.DB
 	clock *fakeClock
 	ctx   context.Context
+
+	mu      sync.Mutex
+	expects []func(sandbox.Call) bool // refused calls the test provokes on purpose
+}
+
+// expectRefused declares Bot API calls the test means the sandbox to
+// refuse (a user who blocked the bot answers 403); every other refusal
+// fails the test, since a reply Telegram refuses is a user who sees nothing.
+func (e *e2e) expectRefused(match func(sandbox.Call) bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.expects = append(e.expects, match)
+}
+
+// checkRefused fails the test on each call the sandbox refused that the
+// test did not expect (injected faults are expected by definition).
+func (e *e2e) checkRefused() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range e.sb.Calls(sandbox.CallFilter{}) {
+		if c.OK || c.Fault != "" {
+			continue
+		}
+		expected := false
+		for _, m := range e.expects {
+			expected = expected || m(c)
+		}
+		if !expected {
+			e.t.Errorf("the sandbox refused %s (%d %s) with %v", c.Method, c.ErrorCode, c.Description, c.Params)
+		}
+	}
 }
 
 func startE2E(t *testing.T, start time.Time) *e2e {
@@ -58,7 +89,9 @@ func startE2E(t *testing.T, start time.Time) *e2e {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	return &e2e{t: t, sb: sb, db: postgres.New(db, postgres.WithClock(clock.Now)), clock: clock, ctx: ctx}
+	e := &e2e{t: t, sb: sb, db: postgres.New(db, postgres.WithClock(clock.Now)), clock: clock, ctx: ctx}
+	t.Cleanup(e.checkRefused)
+	return e
 }
 
 // user is one person chatting with the bot through the sandbox.

@@ -99,6 +99,10 @@ func newRep(t *testing.T, db *postgres.DB, tgID int64, name, locale string) crm.
 	if err != nil {
 		t.Fatal(err)
 	}
+	// They opened the invite link: the bot has welcomed them already.
+	if err := db.MarkWelcomed(ctx, s.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 

@@ -20,6 +20,9 @@ type OutboxStore interface {
 	MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxFinal(ctx context.Context, id int64, status, cause string) error
+	// RenewOutboxLease extends the lease of a reply being sent, when it is
+	// still the claim made at attempt attempts; false when it is not.
+	RenewOutboxLease(ctx context.Context, id int64, attempts int, until time.Time) (bool, error)
 	OutboxChatsDue(ctx context.Context, limit int) ([]int64, error)
 	KnownBotMessage(ctx context.Context, chatID, messageID int64) (bool, error)
 	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
@@ -33,8 +36,11 @@ type OutboxStore interface {
 // OutboxOptions configure an Outbox. Zero values take the defaults.
 type OutboxOptions struct {
 	// Lease is how long a claimed reply is ours before another sender
-	// treats it as abandoned (and probes the chat); default 30 s. It must
-	// exceed the longest Send.
+	// treats it as abandoned (and probes the chat); default 8 s. A live
+	// sender renews it every Lease/4 while the call is under way (however
+	// long a 429 makes it wait), and gives the call up when it cannot, so
+	// after a crash the chat's replies resume within Lease. Each Bot API
+	// attempt is bounded by the sender's CallTimeout, which must be shorter.
 	Lease time.Duration
 	// SweepInterval is how often leftovers (retries, replies of a replica
 	// that died) are looked for; default 1 s.
@@ -53,7 +59,7 @@ type OutboxOptions struct {
 
 func (o OutboxOptions) withDefaults() OutboxOptions {
 	if o.Lease <= 0 {
-		o.Lease = 30 * time.Second
+		o.Lease = 8 * time.Second
 	}
 	if o.SweepInterval <= 0 {
 		o.SweepInterval = time.Second
@@ -99,6 +105,9 @@ type Outbox struct {
 // NewOutbox returns an outbox that sends through sender.
 func NewOutbox(store OutboxStore, sender *Sender, opts OutboxOptions) *Outbox {
 	opts = opts.withDefaults()
+	if min := 3 * sender.opts.CallTimeout / 2; opts.Lease < min {
+		opts.Lease = min // no attempt may outlive the lease it was made under
+	}
 	return &Outbox{
 		store: store, sender: sender, opts: opts,
 		sem:   make(chan struct{}, opts.Concurrency),
@@ -270,13 +279,22 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 			return err == nil, err
 		}
 	}
-	sent, err := o.sender.Send(ctx, m)
+	sendCtx, release := o.holdLease(ctx, row)
+	sent, err := o.sender.Send(sendCtx, m)
+	lost := release()
 	switch {
 	case err == nil:
 		return true, o.store.MarkOutboxSent(context.WithoutCancel(ctx), row.ID, sent.MessageID)
 	case ctx.Err() != nil:
 		// Shutting down mid-call: the outcome is unknown; leave the row
-		// 'sending' so the next sender probes before resending.
+		// 'sending' so the next sender probes before resending, and let its
+		// lease end now so that it need not wait for it.
+		o.endLease(row)
+		return false, nil
+	case lost:
+		// The lease could not be renewed (the database is away): another
+		// sender may hold the row by now; leave it untouched.
+		o.opts.Logger.Warn("reply lease lost during the call", "chat", row.ChatID, "outbox_id", row.ID)
 		return false, nil
 	case IsUnreachable(err):
 		if err := o.store.MarkUnreachable(ctx, row.ChatID, err.Error()); err != nil {
@@ -292,6 +310,60 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 		o.refused.Add(1)
 		o.opts.Logger.Error("reply refused by telegram", "chat", row.ChatID, "method", m.Method, "err", err)
 		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", err.Error())
+	}
+}
+
+// holdLease renews the claimed row's lease every Lease/4 until release
+// is called. The returned context is cancelled when the lease cannot be
+// renewed before half of it is left, so the call ends well before another
+// sender may take the row over; release reports whether that happened.
+func (o *Outbox) holdLease(ctx context.Context, row postgres.OutboxRow) (context.Context, func() (lost bool)) {
+	sendCtx, cancel := context.WithCancel(ctx)
+	var lost atomic.Bool
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		every := o.opts.Lease / 4
+		t := time.NewTicker(every)
+		defer t.Stop()
+		held := time.Now() // the lease runs to held+Lease
+		for {
+			select {
+			case <-done:
+				return
+			case <-sendCtx.Done():
+				return
+			case <-t.C:
+			}
+			rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), every)
+			ok, err := o.store.RenewOutboxLease(rctx, row.ID, row.Attempts, o.store.Now().Add(o.opts.Lease))
+			rcancel()
+			switch {
+			case err == nil && ok:
+				held = time.Now()
+			case err == nil && !ok, time.Since(held) > o.opts.Lease/2:
+				lost.Store(true)
+				cancel()
+				return
+			}
+		}
+	}()
+	return sendCtx, func() bool {
+		close(done)
+		<-stopped
+		cancel()
+		return lost.Load()
+	}
+}
+
+// endLease lets another sender take a row over at once (after probing):
+// this process stops before the call's outcome is known.
+func (o *Outbox) endLease(row postgres.OutboxRow) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := o.store.RenewOutboxLease(ctx, row.ID, row.Attempts, o.store.Now()); err != nil {
+		o.opts.Logger.Warn("end a reply's lease at shutdown", "outbox_id", row.ID, "err", err)
 	}
 }
 

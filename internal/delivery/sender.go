@@ -37,6 +37,10 @@ type SenderOptions struct {
 	// Backoff is the first pause after a 5xx, doubled each time; default
 	// 200 ms.
 	Backoff time.Duration
+	// CallTimeout bounds each Bot API attempt; default 5 s. A reply's lease
+	// (OutboxOptions.Lease) is longer, so no attempt outlives the lease it
+	// was made under.
+	CallTimeout time.Duration
 	// Logger hears 429s and retries; default slog.Default().
 	Logger *slog.Logger
 }
@@ -59,6 +63,9 @@ func (o SenderOptions) withDefaults() SenderOptions {
 	}
 	if o.Backoff <= 0 {
 		o.Backoff = 200 * time.Millisecond
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 5 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -174,7 +181,9 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 		if counted[m.Method] || m.Method == "editMessageText" || m.Method == "editMessageReplyMarkup" {
 			out = &res
 		}
-		err := s.api.Call(ctx, m.Method, m.params(), out)
+		cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
+		err := s.api.Call(cctx, m.Method, m.params(), out)
+		cancel()
 		if IsUnreachable(err) {
 			s.remember403(m.ChatID, err)
 		}

@@ -184,6 +184,16 @@ func (db *DB) KnownBotMessage(ctx context.Context, chatID, messageID int64) (kno
 	return known, err
 }
 
+// RenewOutboxLease moves the lease of a reply being sent to until, when
+// the row is still 'sending' under the claim made at attempt attempts; it
+// reports false when it is not (another sender took it over).
+func (db *DB) RenewOutboxLease(ctx context.Context, id int64, attempts int, until time.Time) (ok bool, err error) {
+	defer wrap(&err, "renew reply lease")
+	tag, err := db.q(ctx).Exec(ctx, `UPDATE outbox SET lease_until = $3 WHERE id = $1 AND status = 'sending' AND attempts = $2`,
+		id, attempts, until)
+	return err == nil && tag.RowsAffected() == 1, err
+}
+
 // MessageIDByRef returns the id of the latest sent message of a chat whose
 // reply carried ref (see delivery.Message.Ref), or 0 when there is none.
 func (db *DB) MessageIDByRef(ctx context.Context, chatID int64, ref string) (id int64, err error) {
