@@ -73,16 +73,31 @@ func phoneChars(s string) (string, bool) {
 	return out, out != "" && out != "+"
 }
 
+// PhoneDigits returns the digits of s as ASCII, without a leading "+" or
+// "00" international prefix, when s holds nothing but digits in any script
+// and the separators Phone accepts (white space, "-", ".", "(", ")",
+// invisible marks, one leading "+"). ok is false for anything else, and
+// for s without digits. It does not validate: a search uses it to tell a
+// typed (partial) number from a name.
+func PhoneDigits(s string) (digits string, ok bool) {
+	clean, ok := phoneChars(s)
+	if !ok {
+		return "", false
+	}
+	return strings.TrimPrefix(clean, "+"), true
+}
+
 // LooksLikePhone reports whether the whole of s is shaped like a phone
 // number, as a cheap test for "the user typed a phone number" (to open that
 // customer's card). It does not validate; use Phone for that. It accepts
-// digits in any script separated only by spaces, dashes and parentheses:
-// 8–15 digits after a "+" or "00" prefix or a trunk "0" ("0912 345 6789"),
-// or 9–15 digits otherwise, so dates such as "1405-09-10" and "2026-12-01"
-// do not look like phones.
+// digits in any script separated only by the separators Phone accepts
+// (spaces, dashes, dots and parentheses: "0912.123.4567" is written as
+// often as "0912 123 4567"): 8–15 digits after a "+" or "00" prefix or a
+// trunk "0" ("0912 345 6789"), or 9–15 digits otherwise, so dates such as
+// "1405-09-10" and "2026.12.01" do not look like phones.
 func LooksLikePhone(s string) bool {
 	s = strings.TrimSpace(s)
-	if len(s) > maxPhoneInput || strings.ContainsRune(s, '.') {
+	if len(s) > maxPhoneInput {
 		return false
 	}
 	clean, ok := phoneChars(s)

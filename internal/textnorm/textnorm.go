@@ -2,6 +2,7 @@
 // numbers for storage.
 //
 //	textnorm.Fold("علي   كريمي")            == textnorm.Fold("علی کریمی")  // "علی کریمی"
+//	textnorm.Compact("احمدی پور")          == textnorm.Compact("احمدی‌پور") // "احمدیپور"
 //	textnorm.Digits("۰۹۱۲-۳۴۵")           // "0912345"
 //	textnorm.Phone("۰۹۱۲ ۳۴۵ ۶۷۸۹", "IR")  // "+989123456789", nil
 //	textnorm.LooksLikePhone("+98 912 345 6789") // true
@@ -117,6 +118,17 @@ func foldOnce(s string) string {
 		b.WriteRune(f)
 	}
 	return norm.NFKC.String(b.String())
+}
+
+// Compact returns Fold(s) without its spaces, for matching names however
+// their parts are spaced: Persian writes «احمدی‌پور» with a ZWNJ, as
+// «احمدیپور» or as «احمدی پور», Arabic «عبد الله» or «عبدالله», and all of
+// them compact to one string. Fold already removes ZWNJ and turns every
+// run of white space into one ASCII space, so removing that space is
+// enough; the database derives customers.name_compact from name_norm the
+// same way (migrations/005_search.sql).
+func Compact(s string) string {
+	return strings.ReplaceAll(Fold(s), " ", "")
 }
 
 // asciiDigit returns the ASCII digit for r in Latin, Persian, Arabic-Indic or

@@ -73,6 +73,45 @@ func TestDigits(t *testing.T) {
 
 var e164 = regexp.MustCompile(`^\+[1-9]\d{6,14}$`)
 
+func TestCompact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"احمدی پور", "احمدیپور"},
+		{"احمدی‌پور", "احمدیپور"}, // ZWNJ
+		{"احمدیپور", "احمدیپور"},
+		{"پاک  زاد", "پاکزاد"},
+		{"عبد الله", "عبدالله"},
+		{"Ali Reza", "alireza"},
+		{" محمد رضا ", "محمدرضا"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Compact(tt.in); got != tt.want {
+			t.Errorf("Compact(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestPhoneDigits(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"0912.123.4567", "09121234567", true},
+		{"۰۹۱۲.۱۲۳.۴۵۶۷", "09121234567", true},
+		{"+98.912.123.4567", "989121234567", true},
+		{"0098 (912) 123-4567", "989121234567", true},
+		{"0912", "0912", true},
+		{"0912 Ali", "", false},
+		{"9+12", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := PhoneDigits(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("PhoneDigits(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
 func TestPhone(t *testing.T) {
 	tests := []struct {
 		in, region, want string
@@ -91,6 +130,9 @@ func TestPhone(t *testing.T) {
 		{"+966 50 123 4567", "", "+966501234567"},
 		{"\u2066+98 912 345 6789\u2069", "", "+989123456789"},
 		{"+1 (415) 555-2671", "", "+14155552671"},
+		{"0912.123.4567", "IR", "+989121234567"},
+		{"۰۹۱۲.۱۲۳.۴۵۶۷", "IR", "+989121234567"},
+		{"+98.912.123.4567", "", "+989121234567"},
 	}
 	for _, tt := range tests {
 		got, err := Phone(tt.in, tt.region)
@@ -136,6 +178,13 @@ func TestLooksLikePhone(t *testing.T) {
 		{"1405/9/10", false},
 		{"2026-12-01 14:30", false},
 		{"10:30", false},
+		{"0912.123.4567", true},
+		{"۰۹۱۲.۱۲۳.۴۵۶۷", true},
+		{"+98.912.123.4567", true},
+		{"0098.912.123.4567", true},
+		{"1405.09.10", false},
+		{"2026.12.01", false},
+		{"12.5", false},
 		{"Ali 0912 345 6789", false},
 		{"۳ روز دیگر", false},
 		{"", false},
