@@ -2,10 +2,13 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -41,7 +44,7 @@ func Migrate(ctx context.Context, url string, logf func(format string, args ...a
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	return withMigrationLock(ctx, url, func(conn *pgx.Conn) error {
+	return withMigrationLock(ctx, url, MigrationLockWait, func(conn *pgx.Conn) error {
 		m, err := newTern(ctx, conn)
 		if err != nil {
 			return err
@@ -76,7 +79,7 @@ func Migrate(ctx context.Context, url string, logf func(format string, args ...a
 // Status reports the applied and available versions without changing anything.
 func Status(ctx context.Context, url string) (MigrationStatus, error) {
 	var st MigrationStatus
-	err := withMigrationLock(ctx, url, func(conn *pgx.Conn) error {
+	err := withMigrationLock(ctx, url, MigrationLockWait, func(conn *pgx.Conn) error {
 		m, err := newTern(ctx, conn)
 		if err != nil {
 			return err
@@ -130,15 +133,39 @@ func newTern(ctx context.Context, conn *pgx.Conn) (*migrate.Migrator, error) {
 	return m, nil
 }
 
-func withMigrationLock(ctx context.Context, url string, fn func(*pgx.Conn) error) error {
+// MigrationLockWait is how long a replica waits for another one's
+// migration before it gives up with a clear error (a stuck migration must
+// not hold every replica forever).
+const MigrationLockWait = 2 * time.Minute
+
+func withMigrationLock(ctx context.Context, url string, wait time.Duration, fn func(*pgx.Conn) error) error {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		conn.Close(cctx)
+	}()
+	// lock_timeout bounds the wait for the advisory lock (and for any table
+	// lock a migration takes); statement_timeout stays off for the
+	// migrations themselves, which may rewrite large tables.
+	if _, err := conn.Exec(ctx, fmt.Sprintf("SET lock_timeout = '%dms'", wait.Milliseconds())); err != nil {
+		return fmt.Errorf("set lock timeout: %w", err)
+	}
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(migrateLockKey)); err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+			return fmt.Errorf("another replica has held the migration lock for %v: is a migration stuck? "+
+				"(see pg_stat_activity for the session holding advisory lock %d): %w", wait, int64(migrateLockKey), err)
+		}
 		return fmt.Errorf("take migration lock: %w", err)
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", int64(migrateLockKey))
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		conn.Exec(uctx, "SELECT pg_advisory_unlock($1)", int64(migrateLockKey))
+	}()
 	return fn(conn)
 }

@@ -37,7 +37,12 @@ func New(pool *pgxpool.Pool, opts ...Option) *DB {
 	return db
 }
 
-// Open connects to url and checks the connection.
+// StatementTimeout bounds every statement of the pool Open returns.
+const StatementTimeout = 30 * time.Second
+
+// Open connects to url and checks the connection. Every statement of the
+// pool is bounded by StatementTimeout, and a transaction left idle by
+// twice that is ended by the server.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -51,6 +56,16 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 5 * time.Second
+	// No statement may run for ever: a query stuck behind a lock or a
+	// runaway plan is cancelled by the server and retried by its caller
+	// (the dispatcher redoes the update, the outbox retries). The URL's own
+	// statement_timeout (options=-c statement_timeout=…) still wins.
+	if _, set := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !set && !strings.Contains(url, "statement_timeout") {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(StatementTimeout.Milliseconds())
+	}
+	if _, set := cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !set {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = fmt.Sprint((2 * StatementTimeout).Milliseconds())
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
