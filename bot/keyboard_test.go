@@ -53,22 +53,3 @@ func TestCallbackCodesAreUnique(t *testing.T) {
 		t.Fatalf("found only %d callback codes; is the test looking in the right place?", len(seen))
 	}
 }
-
-func TestCommandMenusInEveryLanguage(t *testing.T) {
-	h := newHarness(t)
-	menus := h.bot.CommandMenus()
-	for _, lang := range []string{"", "fa", "ar", "en"} {
-		cmds := menus[lang]
-		if len(cmds) != len(menuCommands) {
-			t.Fatalf("%q: %d commands", lang, len(cmds))
-		}
-		for _, c := range cmds {
-			if c.Description == "" || strings.HasPrefix(c.Description, "menu.cmd.") || len(c.Description) > 256 {
-				t.Errorf("%q /%s: description %q", lang, c.Command, c.Description)
-			}
-		}
-	}
-	if menus[""][0].Description != menus["fa"][0].Description || menus["ar"][0].Description == menus["en"][0].Description {
-		t.Fatal("the default menu must be Persian and each language its own")
-	}
-}

@@ -135,6 +135,11 @@ func (b *Bot) onPickLang(r *req, args []string) error {
 	if err := b.d.Store.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
 		return err
 	}
+	if r.staff.Onboarded { // their command menu follows their language
+		if err := b.syncMenu(r, r.staff.ID); err != nil {
+			return err
+		}
+	}
 	r.loc = b.d.I18n.For(r.staff.Locale)
 	if mode == "s" {
 		return b.afterSetting(r)
@@ -203,6 +208,9 @@ func (b *Bot) onPickZone(r *req, args []string) error {
 	}
 	if mode == "s" {
 		return b.afterSetting(r)
+	}
+	if err := b.syncMenu(r, r.staff.ID); err != nil { // onboarded: their role's menu
+		return err
 	}
 	if err := r.edit(r.settingsSummary(), nil); err != nil {
 		return err

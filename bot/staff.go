@@ -98,6 +98,9 @@ func (b *Bot) onDeactivate(r *req, s crm.Staff) error {
 	if err != nil {
 		return err
 	}
+	if err := b.syncMenu(r, s.ID); err != nil { // their own menu goes
+		return err
+	}
 	data := map[string]any{"Name": esc(s.DisplayName), "Customers": r.n("common.customers_count", moved, nil)}
 	msg := "staff.deactivated_pool"
 	if heir != 0 {

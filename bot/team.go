@@ -205,6 +205,9 @@ func (b *Bot) onSetManager(r *req, t crm.Team, args []string) error {
 	if err := b.d.Store.SetTeamManager(r.ctx, t.ID, s.ID, r.staff.ID); err != nil {
 		return err
 	}
+	if err := b.syncMenu(r, s.ID); err != nil { // a rep made manager gets the manager's menu
+		return err
+	}
 	t.ManagerID = s.ID
 	return b.showTeam(r, t, nil)
 }

@@ -130,9 +130,7 @@ func (a *app) run(ctx context.Context) error {
 	g.Go(func() error { return ignoreCanceled(delivery.Promote(gctx, a.pool, 0, a.opts.Now)) })
 	g.Go(func() error { return ignoreCanceled(a.outbox.Run(gctx)) })
 	g.Go(func() error { return ignoreCanceled(a.disp.Run(gctx)) })
-	if err := a.setCommands(gctx); err != nil {
-		a.log.Warn("set command menus", "err", err)
-	}
+	g.Go(func() error { a.publishMenus(gctx); return nil })
 	if a.cfg.WebhookURL == "" {
 		if err := a.api.Call(gctx, "deleteWebhook", map[string]any{}, nil); err != nil {
 			a.log.Warn("delete webhook", "err", err)
@@ -188,20 +186,6 @@ func (a *app) serveWebhook(ctx context.Context, g *errgroup.Group) error {
 	})
 	return inbox.SetWebhook(ctx, a.api, inbox.WebhookConfig{URL: a.cfg.WebhookURL, Secret: a.cfg.WebhookSecret,
 		AllowedUpdates: []string{"message", "edited_message", "callback_query", "my_chat_member"}})
-}
-
-// setCommands publishes the command menu in every language.
-func (a *app) setCommands(ctx context.Context) error {
-	for lang, cmds := range a.bot.CommandMenus() {
-		p := map[string]any{"commands": cmds}
-		if lang != "" {
-			p["language_code"] = lang
-		}
-		if err := a.api.Call(ctx, "setMyCommands", p, nil); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // getMe asks the Bot API who the bot is, retrying while it is unreachable
