@@ -449,6 +449,11 @@ func (b *Bot) noteMessage(r *req, st *State) error {
 	if a, err = b.d.Store.LogActivity(r.ctx, a); err != nil {
 		return err
 	}
+	if a.Note != "" {
+		if err := b.d.Store.RecordNoteMessage(r.ctx, r.chatID, int64(r.msg.ID), a.ID, a.Note); err != nil {
+			return err
+		}
+	}
 	if err := r.clearState(); err != nil {
 		return err
 	}

@@ -65,6 +65,9 @@ func (b *Bot) addNote(r *req, st *State, text string) error {
 	before := utf8.RuneCountInString(a.Note)
 	undo := cb(actNoteUndo, st.Data["n"], id(aid), id(int64(before)))
 	st.Step = "details"
+	if err := b.d.Store.RecordNoteMessage(r.ctx, r.chatID, int64(r.msg.ID), aid, text); err != nil {
+		return err
+	}
 	return b.amendFromChat(r, st, func(a *crm.Activity) {
 		if a.Note != "" {
 			a.Note += "\n\n"

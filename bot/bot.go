@@ -128,6 +128,9 @@ func (b *Bot) leadKey(labelID string, h handlerFunc) {
 // retrying (the database, the network); a user's mistake is answered with a
 // localized sentence and counts as handled.
 func (b *Bot) Handle(ctx context.Context, u *models.Update) error {
+	if ok, err := b.handleOther(ctx, u); ok {
+		return err
+	}
 	r, ok := b.newReq(ctx, u)
 	if !ok {
 		return nil

@@ -18,6 +18,8 @@ type Store interface {
 	StageStore
 	TeamStore
 	RepStore
+	NoteMessageStore
+	ReachStore
 	ActivityStore
 	FollowUpStore
 	DateStore

@@ -27,3 +27,15 @@ CREATE INDEX outbox_ref_idx ON outbox (chat_id, (payload->>'ref')) WHERE payload
 -- Everyone already onboarded has been welcomed.
 ALTER TABLE staff ADD COLUMN welcomed_at timestamptz;
 UPDATE staff SET welcomed_at = created_at WHERE onboarded;
+
+-- The rep's chat messages that became notes, so that editing one in
+-- Telegram (edited_message) edits the note too.
+CREATE TABLE note_messages (
+    chat_id     bigint NOT NULL,
+    message_id  bigint NOT NULL,
+    activity_id bigint NOT NULL REFERENCES activities (id) ON DELETE CASCADE,
+    text        text NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (chat_id, message_id)
+);
+CREATE INDEX note_messages_activity_idx ON note_messages (activity_id);

@@ -240,3 +240,29 @@ func (db *DB) CustomersToLog(ctx context.Context, actor crm.Staff, query string,
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Customer, error) { return scanCustomer(row) })
 }
+
+// RecordNoteMessage remembers that the chat message messageID put text into
+// the note of activity activityID, so that an edit of that message can edit
+// the note (a replayed update changes nothing).
+func (db *DB) RecordNoteMessage(ctx context.Context, chatID, messageID, activityID int64, text string) (err error) {
+	defer wrap(&err, "record note message")
+	_, err = db.q(ctx).Exec(ctx, `INSERT INTO note_messages (chat_id, message_id, activity_id, text, created_at)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (chat_id, message_id) DO NOTHING`, chatID, messageID, activityID, text, db.now())
+	return err
+}
+
+// NoteMessage returns the activity a chat message put a note into and the
+// text it put there. crm.ENotFound when the message made no note.
+func (db *DB) NoteMessage(ctx context.Context, chatID, messageID int64) (activityID int64, text string, err error) {
+	defer wrap(&err, "note message")
+	err = db.q(ctx).QueryRow(ctx, `SELECT activity_id, text FROM note_messages WHERE chat_id = $1 AND message_id = $2`,
+		chatID, messageID).Scan(&activityID, &text)
+	return activityID, text, err
+}
+
+// UpdateNoteMessage records the new text of an edited note message.
+func (db *DB) UpdateNoteMessage(ctx context.Context, chatID, messageID int64, text string) (err error) {
+	defer wrap(&err, "update note message")
+	_, err = db.q(ctx).Exec(ctx, `UPDATE note_messages SET text = $3 WHERE chat_id = $1 AND message_id = $2`, chatID, messageID, text)
+	return err
+}

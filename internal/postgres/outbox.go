@@ -214,6 +214,14 @@ func (db *DB) MarkUnreachable(ctx context.Context, chatID int64, reason string) 
 	return err
 }
 
+// ClearUnreachable lifts a chat's unreachable mark (the user unblocked the
+// bot or started it again).
+func (db *DB) ClearUnreachable(ctx context.Context, chatID int64) (err error) {
+	defer wrap(&err, "clear chat unreachable")
+	_, err = db.q(ctx).Exec(ctx, `DELETE FROM unreachable_chats WHERE chat_id = $1`, chatID)
+	return err
+}
+
 // Unreachable reports whether a chat is marked unreachable.
 func (db *DB) Unreachable(ctx context.Context, chatID int64) (yes bool, err error) {
 	defer wrap(&err, "chat unreachable")
