@@ -69,6 +69,7 @@ const snoozeFor = time.Hour
 func (b *Bot) routesFollowUps() {
 	b.action(actFollowUp, b.startFollowUp)
 	b.action(actNextStep, b.onNextStep)
+	b.action(actNextStepAlt, b.onNextStepAlt)
 	b.action(actFUDone, b.reminderButton(actFUDone))
 	b.action(actFUSnooze, b.reminderButton(actFUSnooze))
 	b.action(actFUTomorrow, b.reminderButton(actFUTomorrow))

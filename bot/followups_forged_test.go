@@ -73,7 +73,7 @@ func TestForgedCallbacksChangeNothing(t *testing.T) {
 		actDateAdd: {id(cid)}, actHistory: {id(cid), "0"}, actHistoryVoice: {id(aid)}, actHistoryNote: {id(aid)},
 		actDateDelete: {id(did)}, actFUDone: {id(fid), due}, actFUSnooze: {id(fid), due}, actFUTomorrow: {id(fid), due},
 		actFUReschedule: {id(fid), due}, actOutcome: {nonce, "reached"}, actDuration: {nonce, "5"}, actFlowCancel: {nonce},
-		actNextStep: {nonce, nsTomorrow}, actPickMonth: {nonce, "1405", "10"}, actPickDay: {nonce, "14050910"},
+		actNextStep: {nonce, nsTomorrow}, actNextStepAlt: {nonce, due}, actPickMonth: {nonce, "1405", "10"}, actPickDay: {nonce, "14050910"},
 		actPickHour: {nonce, "14050910", "10"}, actDateKind: {nonce, "0"}, actDateCalendar: {nonce, "g"},
 		actDateMonth: {nonce, "g", "2"}, actDateDay: {nonce, "g", "2", "29"}, actPickNoop: {},
 		actFUUndo: {id(doneID), "0"}, actFUBack: {nonce}, actLogNote: {nonce}, actNoteUndo: {nonce, id(aid), "0"},

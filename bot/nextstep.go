@@ -183,7 +183,7 @@ func (b *Bot) dueInDetails(r *req, st *State, text string) (bool, error) {
 	case errors.Is(err, when.ErrUnparsable):
 		return false, nil
 	}
-	return true, r.explainDue(err)
+	return true, b.explainTyped(r, st, err)
 }
 
 // typedDue reads text typed while the month grid or the hours are shown:
@@ -191,7 +191,7 @@ func (b *Bot) dueInDetails(r *req, st *State, text string) (bool, error) {
 func (b *Bot) typedDue(r *req, st *State, text string) error {
 	due, err := r.parseDue(text)
 	if err != nil {
-		return r.explainDue(err)
+		return b.explainTyped(r, st, err)
 	}
 	return b.applyDue(r, st, due)
 }
