@@ -21,7 +21,7 @@ screenshots: ## refresh docs/screenshots from the headless Chromium test
 	CRMBOT_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestWebChatInChromium ./internal/sandbox/
 
 build: ## build bin/crmbot
-	$(GO) build -o bin/crmbot ./cmd/crmbot
+	$(GO) build -trimpath -ldflags "-X main.version=$$(git describe --tags --always --dirty 2>/dev/null || echo dev)" -o bin/crmbot ./cmd/crmbot
 
 run: build ## run the bot (needs TELEGRAM_BOT_TOKEN and DATABASE_URL)
 	bin/crmbot run

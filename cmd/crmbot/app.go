@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -17,10 +16,12 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/telecrm/crmbot/bot"
+	"github.com/telecrm/crmbot/internal/backoff"
 	"github.com/telecrm/crmbot/internal/config"
 	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
 	"github.com/telecrm/crmbot/internal/inbox"
+	"github.com/telecrm/crmbot/internal/metrics"
 	"github.com/telecrm/crmbot/internal/postgres"
 )
 
@@ -53,8 +54,9 @@ type app struct {
 	river    *river.Client[pgx.Tx]
 	bot      *bot.Bot
 	disp     *inbox.Dispatcher
+	metrics  *metrics.Metrics
 	username string
-	addr     string // webhook listen address once listening
+	addr     string // ops (and webhook) listen address once listening
 }
 
 // newApp migrates the database, connects and builds every part; run starts
@@ -84,8 +86,12 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 		pool.Close()
 		return nil, err
 	}
-	a.sender = delivery.NewSender(a.api, pool, delivery.SenderOptions{GlobalRate: cfg.GlobalRate, ChatInterval: o.ChatInterval, Logger: a.log})
-	a.outbox = delivery.NewOutbox(a.db, a.sender, delivery.OutboxOptions{SweepInterval: o.SweepInterval, Logger: a.log})
+	a.metrics = metrics.New(version)
+	a.sender = delivery.NewSender(a.api, pool, delivery.SenderOptions{GlobalRate: cfg.GlobalRate, ChatInterval: o.ChatInterval, Logger: a.log,
+		OnCall: func(method string, took time.Duration, err error) {
+			a.metrics.SendResult(method, took, metrics.ErrorCode(err))
+		}})
+	a.outbox = delivery.NewOutbox(a.db, a.sender, delivery.OutboxOptions{SweepInterval: o.SweepInterval, Logger: a.log, OnSent: a.metrics.ReplySent})
 	a.notifier = delivery.NewNotifier(a.db, a.sender, now, a.log)
 	a.bot = bot.New(bot.Deps{
 		Store: a.db, Out: a.outbox, Notify: a.notifier, I18n: bundle, Now: now,
@@ -106,20 +112,50 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 	a.river = rc
 	a.notifier.Attach(rc)
 	a.disp = inbox.NewDispatcher(a.db, a.bot, pool, inbox.DispatcherOptions{Workers: o.Workers, AfterCommit: a.outbox.AfterCommit, Now: now, Logger: a.log,
+		OnHandled: a.metrics.Handled, OnCommitted: a.metrics.Committed,
 		OnParked: func(ctx context.Context, u postgres.InboxUpdate) {
+			a.metrics.Parked()
 			if err := a.bot.Parked(ctx, u.Payload); err != nil {
 				a.log.Warn("tell the user their update failed", "update_id", u.UpdateID, "err", err)
 			}
 		}})
+	a.registerGauges()
 	return a, nil
 }
 
-// run serves until ctx ends, then stops everything gracefully.
+// run serves until ctx ends, then stops everything gracefully. A start
+// that fails half way (a port taken, a webhook Telegram refuses) stops what
+// it had started before it returns.
 func (a *app) run(ctx context.Context) error {
 	defer a.pool.Close()
+	ln, err := a.listen()
+	if err != nil {
+		return err
+	}
+	a.addr = ln.Addr().String()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	g, gctx := errgroup.WithContext(ctx)
+	fail := func(err error) error {
+		cancel()
+		g.Wait()
+		return err
+	}
+	srv := a.opsServer()
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve %s: %w", a.addr, err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
 	if err := a.river.Start(gctx); err != nil {
-		return fmt.Errorf("start river: %w", err)
+		return fail(fmt.Errorf("start river: %w", err))
 	}
 	g.Go(func() error {
 		<-gctx.Done()
@@ -135,57 +171,30 @@ func (a *app) run(ctx context.Context) error {
 		if err := a.api.Call(gctx, "deleteWebhook", map[string]any{}, nil); err != nil {
 			a.log.Warn("delete webhook", "err", err)
 		}
-		p := inbox.NewPoller(a.api, a.db, a.pool, inbox.PollerOptions{Timeout: a.opts.PollTimeout, Logger: a.log})
+		p := inbox.NewPoller(a.api, a.db, a.pool, inbox.PollerOptions{Timeout: a.opts.PollTimeout, Logger: a.log,
+			AllowedUpdates: allowedUpdates, OnUpdates: func(n int) { a.metrics.Received("polling", n) }})
 		g.Go(func() error { return ignoreCanceled(p.Run(gctx)) })
-	} else if err := a.serveWebhook(gctx, g); err != nil {
-		return err
+	} else if err := inbox.SetWebhook(gctx, a.api, inbox.WebhookConfig{URL: a.cfg.WebhookURL, Secret: a.cfg.WebhookSecret,
+		AllowedUpdates: allowedUpdates}); err != nil {
+		return fail(err)
 	}
-	a.log.Info("crmbot is running", "bot", "@"+a.username, "mode", a.mode())
+	a.log.Info("crmbot is running", "bot", "@"+a.username, "mode", a.mode(), "listen", a.addr, "version", version)
 	if a.opts.OnReady != nil {
 		a.opts.OnReady(a)
 	}
 	return g.Wait()
 }
 
+// allowedUpdates are the update kinds the bot handles, asked for in both
+// modes: messages and their edits, button presses, and the bot's own
+// membership (a user blocking or unblocking it).
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
 func (a *app) mode() string {
 	if a.cfg.WebhookURL != "" {
 		return "webhook"
 	}
 	return "polling"
-}
-
-func (a *app) serveWebhook(ctx context.Context, g *errgroup.Group) error {
-	u, err := url.Parse(a.cfg.WebhookURL)
-	if err != nil {
-		return err
-	}
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	ln := a.opts.ListenOverride
-	if ln == nil {
-		if ln, err = net.Listen("tcp", a.cfg.ListenAddr); err != nil {
-			return fmt.Errorf("listen on %s (CRM_LISTEN_ADDR): %w", a.cfg.ListenAddr, err)
-		}
-	}
-	a.addr = ln.Addr().String()
-	wh := inbox.NewWebhook(a.db, a.pool.Ping, a.cfg.WebhookSecret, a.log)
-	srv := &http.Server{Handler: wh.Routes(path), ReadHeaderTimeout: 10 * time.Second}
-	g.Go(func() error {
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	})
-	g.Go(func() error {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return srv.Shutdown(sctx)
-	})
-	return inbox.SetWebhook(ctx, a.api, inbox.WebhookConfig{URL: a.cfg.WebhookURL, Secret: a.cfg.WebhookSecret,
-		AllowedUpdates: []string{"message", "edited_message", "callback_query", "my_chat_member"}})
 }
 
 // getMe asks the Bot API who the bot is, retrying while it is unreachable
@@ -205,7 +214,7 @@ func getMe(ctx context.Context, api *delivery.Client, log *slog.Logger) (string,
 		select {
 		case <-ctx.Done():
 			return "", ctx.Err()
-		case <-time.After(delay):
+		case <-time.After(backoff.Jitter(delay)):
 		}
 	}
 }

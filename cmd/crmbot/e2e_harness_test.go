@@ -37,6 +37,7 @@ func (c *fakeClock) Set(t time.Time) {
 
 type e2e struct {
 	t     *testing.T
+	app   *app
 	sb    *sandbox.Server
 	db    *postgres.DB
 	clock *fakeClock
@@ -81,7 +82,7 @@ func startE2E(t *testing.T, start time.Time) *e2e {
 	url := pgtest.URL(t)
 	cfg := config.Config{BotToken: sb.Token(), DatabaseURL: url, APIURL: sb.BotAPIURL(), DefaultLocale: "fa",
 		TimeZone: "Asia/Tehran", PhoneRegion: "IR", GlobalRate: 1000, LogLevel: "warn"}
-	startApp(t, cfg, appOptions{Now: clock.Now, PollTimeout: time.Second, ChatInterval: 10 * time.Millisecond, SweepInterval: 100 * time.Millisecond})
+	a := startApp(t, cfg, appOptions{Now: clock.Now, PollTimeout: time.Second, ChatInterval: 10 * time.Millisecond, SweepInterval: 100 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	db, err := postgres.Open(ctx, url)
@@ -89,7 +90,7 @@ func startE2E(t *testing.T, start time.Time) *e2e {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	e := &e2e{t: t, sb: sb, db: postgres.New(db, postgres.WithClock(clock.Now)), clock: clock, ctx: ctx}
+	e := &e2e{t: t, app: a, sb: sb, db: postgres.New(db, postgres.WithClock(clock.Now)), clock: clock, ctx: ctx}
 	t.Cleanup(e.checkRefused)
 	return e
 }

@@ -14,14 +14,50 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"syscall"
 
 	"github.com/telecrm/crmbot/internal/config"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is set at build time with -ldflags "-X main.version=…" (make
+// build and the Dockerfile do); otherwise it is the commit Go stamped into
+// the binary, or "dev".
 var version = "dev"
+
+func init() { version = buildVersion(version) }
+
+// buildVersion returns stamped when it was set by the linker, else the
+// VCS revision the go command recorded (with "+dirty" for local edits).
+func buildVersion(stamped string) string {
+	if stamped != "dev" {
+		return stamped
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return stamped
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return stamped
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return "dev-" + rev
+}
 
 // command is one subcommand.
 type command struct {
@@ -110,6 +146,17 @@ func newFlags(name, summary string, stderr io.Writer) *flag.FlagSet {
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// configLogger is the logger cfg asks for: its level, and JSON lines when
+// CRM_LOG_FORMAT=json. Every record carries the binary's version.
+func configLogger(w io.Writer, cfg config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(h).With("version", version)
 }
 
 func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/telecrm/crmbot/internal/config"
@@ -18,7 +19,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := cfg.Validate(config.FToken, config.FDatabase); err != nil {
 		return err
 	}
-	log := newLogger(os.Stderr, cfg.SlogLevel())
+	log := configLogger(os.Stderr, cfg)
+	// The app's logger is everyone's: a library that logs through slog or
+	// the standard log package writes in the same format and level.
+	slog.SetDefault(log)
 	a, err := newApp(ctx, cfg, appOptions{Logger: log})
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ type Config struct {
 	TimeZone      string
 	PhoneRegion   string
 	LogLevel      string
+	LogFormat     string  // "text" or "json"
 	GlobalRate    float64 // notifications per second across all replicas
 }
 
@@ -71,14 +72,17 @@ var specs = map[Field][]spec{
 	FWebhook: {
 		{"CRM_WEBHOOK_URL", "webhook-url", "", "public HTTPS URL Telegram posts updates to; empty means long polling", func(c *Config) *string { return &c.WebhookURL }},
 		{"CRM_WEBHOOK_SECRET", "webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token", func(c *Config) *string { return &c.WebhookSecret }},
-		{"CRM_LISTEN_ADDR", "listen", DefaultListenAddr, "address of the webhook and health endpoints", func(c *Config) *string { return &c.ListenAddr }},
+		{"CRM_LISTEN_ADDR", "listen", DefaultListenAddr, "address of /healthz, /readyz, /metrics and, in webhook mode, the webhook", func(c *Config) *string { return &c.ListenAddr }},
 	},
 	FLocale: {
 		{"CRM_DEFAULT_LOCALE", "locale", DefaultLocale, "language for users Telegram gives none: fa, ar or en", func(c *Config) *string { return &c.DefaultLocale }},
 		{"CRM_TIMEZONE", "timezone", DefaultTimeZone, "IANA time zone of the organisation", func(c *Config) *string { return &c.TimeZone }},
 		{"CRM_PHONE_REGION", "phone-region", "", "region for phone numbers typed without country code (default from the locale: IR, AE, US)", func(c *Config) *string { return &c.PhoneRegion }},
 	},
-	FLog: {{"CRM_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }}},
+	FLog: {
+		{"CRM_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }},
+		{"CRM_LOG_FORMAT", "log-format", "text", "text (key=value lines) or json (one object a line, for log collectors)", func(c *Config) *string { return &c.LogFormat }},
+	},
 }
 
 // Bind registers the flags of fields on fs, with defaults taken from the
@@ -154,6 +158,9 @@ func (c *Config) Validate(required ...Field) error {
 		if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
 			return &Error{"CRM_LOG_LEVEL", "must be debug, info, warn or error"}
 		}
+	}
+	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
+		return &Error{"CRM_LOG_FORMAT", "must be text or json"}
 	}
 	if c.PhoneRegion == "" {
 		c.PhoneRegion = RegionFor(c.DefaultLocale)

@@ -39,6 +39,9 @@ type APIError struct {
 	RetryAfter  int    // seconds, for 429
 }
 
+// BotAPICode is the Bot API's error code (for metrics).
+func (e *APIError) BotAPICode() int { return e.Code }
+
 func (e *APIError) Error() string {
 	if e.RetryAfter > 0 {
 		return fmt.Sprintf("telegram %s: %d %s (retry after %ds)", e.Method, e.Code, e.Description, e.RetryAfter)

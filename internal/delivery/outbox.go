@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/telecrm/crmbot/internal/backoff"
 	"github.com/telecrm/crmbot/internal/postgres"
 )
 
@@ -55,6 +56,9 @@ type OutboxOptions struct {
 	Concurrency int
 	// Logger hears failures; default slog.Default().
 	Logger *slog.Logger
+	// OnSent, if set, hears how long each reply waited from being queued
+	// to Telegram's answer (metrics).
+	OnSent func(queued time.Duration)
 }
 
 func (o OutboxOptions) withDefaults() OutboxOptions {
@@ -284,6 +288,9 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 	lost := release()
 	switch {
 	case err == nil:
+		if o.opts.OnSent != nil && !row.CreatedAt.IsZero() {
+			o.opts.OnSent(o.store.Now().Sub(row.CreatedAt))
+		}
 		return true, o.store.MarkOutboxSent(context.WithoutCancel(ctx), row.ID, sent.MessageID)
 	case ctx.Err() != nil:
 		// Shutting down mid-call: the outcome is unknown; leave the row
@@ -396,7 +403,7 @@ func (o *Outbox) retry(ctx context.Context, row postgres.OutboxRow, cause error,
 		o.opts.Logger.Error("reply given up", "chat", row.ChatID, "attempts", row.Attempts, "err", cause)
 		return o.store.MarkOutboxFinal(ctx, row.ID, "failed", cause.Error())
 	}
-	delay := min(o.opts.Backoff<<min(row.Attempts-1, 10), time.Minute)
+	delay := backoff.Exp(o.opts.Backoff, time.Minute, row.Attempts)
 	if d := RetryAfter(cause); d > delay {
 		delay = d
 	}

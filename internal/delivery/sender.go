@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/telecrm/crmbot/internal/backoff"
 )
 
 // Caller is the Bot API as the sender uses it; *Client implements it.
@@ -41,6 +42,9 @@ type SenderOptions struct {
 	// (OutboxOptions.Lease) is longer, so no attempt outlives the lease it
 	// was made under.
 	CallTimeout time.Duration
+	// OnCall, if set, hears each Bot API attempt: its method, how long it
+	// took and its error (metrics).
+	OnCall func(method string, took time.Duration, err error)
 	// Logger hears 429s and retries; default slog.Default().
 	Logger *slog.Logger
 }
@@ -182,8 +186,12 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 			out = &res
 		}
 		cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
+		began := time.Now()
 		err := s.api.Call(cctx, m.Method, m.params(), out)
 		cancel()
+		if s.opts.OnCall != nil {
+			s.opts.OnCall(m.Method, time.Since(began), err)
+		}
 		if IsUnreachable(err) {
 			s.remember403(m.ChatID, err)
 		}
@@ -447,9 +455,7 @@ func maxTime(ts ...time.Time) time.Time {
 	return m
 }
 
-func jitter(d time.Duration) time.Duration {
-	return d/2 + rand.N(d/2+1)
-}
+func jitter(d time.Duration) time.Duration { return backoff.Jitter(d) }
 
 func sleepUntil(ctx context.Context, t time.Time) error {
 	return sleepFor(ctx, time.Until(t))

@@ -15,6 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/telecrm/crmbot/internal/backoff"
 	"github.com/telecrm/crmbot/internal/postgres"
 )
 
@@ -74,6 +75,12 @@ type DispatcherOptions struct {
 	// OnParked, if set, hears each update parked after repeated failures,
 	// after that is recorded (the bot tells the user to try again).
 	OnParked func(ctx context.Context, u postgres.InboxUpdate)
+	// OnHandled, if set, hears each handler run: the update's kind, how
+	// long it took and its error (metrics).
+	OnHandled func(kind string, took time.Duration, err error)
+	// OnCommitted, if set, hears how many updates each committed
+	// transaction processed (metrics).
+	OnCommitted func(n int)
 	// Now is the clock of retry times; default time.Now.
 	Now func() time.Time
 	// Logger reports failures and parked updates; default slog.Default().
@@ -189,7 +196,7 @@ func (d *Dispatcher) work(ctx context.Context) {
 		more, err := d.runOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			fails++
-			delay := min(50*time.Millisecond<<min(fails, 6), 2*time.Second)
+			delay := backoff.Exp(100*time.Millisecond, 2*time.Second, fails)
 			if fails == 1 || fails%20 == 0 {
 				d.opts.Logger.Warn("inbox: dispatch failed; retrying", "err", err, "delay", delay)
 			}
@@ -322,6 +329,9 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 				d.opts.AfterCommit(ctx, c.ChatID)
 			}
 		}
+		if d.opts.OnCommitted != nil {
+			d.opts.OnCommitted(len(b.done))
+		}
 	}
 	for _, f := range b.failed {
 		u := b.updates[f.UpdateID]
@@ -447,9 +457,13 @@ func (d *Dispatcher) handle(ctx context.Context, u postgres.InboxUpdate) (err er
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.opts.HandlerTimeout)
 	defer cancel()
+	began := time.Now()
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("handler panic: %v\n%s", r, debug.Stack())
+		}
+		if d.opts.OnHandled != nil {
+			d.opts.OnHandled(u.Kind, time.Since(began), err)
 		}
 	}()
 	return d.handler.Handle(ctx, &upd)

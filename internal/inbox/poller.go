@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/telecrm/crmbot/internal/backoff"
 	"github.com/telecrm/crmbot/internal/postgres"
 )
 
@@ -132,7 +133,7 @@ func (p *Poller) lead(ctx context.Context) (bool, error) {
 				return true, nil
 			}
 			fails++
-			delay := min(100*time.Millisecond<<min(fails, 6), 5*time.Second)
+			delay := backoff.Exp(200*time.Millisecond, 5*time.Second, fails)
 			p.opts.Logger.Warn("inbox poller: getUpdates failed", "err", err, "retry_in", delay)
 			sleep(ctx, delay)
 			continue

@@ -15,8 +15,9 @@ type OutboxRow struct {
 	UpdateID  int64
 	Method    string
 	Payload   []byte
-	Attempts  int  // attempts including the current one
-	Ambiguous bool // a previous attempt may have reached Telegram
+	Attempts  int       // attempts including the current one
+	CreatedAt time.Time // when the reply was queued
+	Ambiguous bool      // a previous attempt may have reached Telegram
 	// ProbeFloor is the highest message id known in the chat before the
 	// first attempt began: an unrecorded message of ours is above it.
 	ProbeFloor int64
@@ -61,10 +62,10 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 		var leaseUntil *time.Time
 		var upd, floor *int64
 		err := q.QueryRow(ctx, `
-			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor
+			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor, created_at
 			  FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')
 			 ORDER BY method = 'answerCallbackQuery' DESC, id LIMIT 1 FOR UPDATE`, chatID).
-			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor)
+			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor, &row.CreatedAt)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Nothing is open, or the head changed under a concurrent claim
 			// (LIMIT with FOR UPDATE may then return no row). The head is
