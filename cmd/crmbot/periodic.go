@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/telecrm/crmbot/internal/delivery"
 )
 
 // periodicArgs is the River job of one periodic task. River enqueues
@@ -32,11 +34,15 @@ type periodicTask struct {
 
 // periodicTasks: escalations are checked every minute; important dates
 // only change their reminders at a day boundary or when one is added, so
-// every quarter of an hour is enough for a scan that reads them all.
+// every quarter of an hour is enough for a scan that reads them all; the
+// outbound path's retention purge (delivery.Retention) runs every ten
+// minutes, in bounded batches.
 func (a *app) periodicTasks() []periodicTask {
+	retention := delivery.NewRetention(a.db, delivery.RetentionOptions{Logger: a.log})
 	return []periodicTask{
 		{"escalations", time.Minute, a.bot.SweepEscalations},
 		{"important_dates", 15 * time.Minute, a.bot.ScanImportantDates},
+		{"retention", 10 * time.Minute, func(ctx context.Context) error { _, err := retention.RunOnce(ctx); return err }},
 	}
 }
 

@@ -213,7 +213,7 @@ func (db *DB) MarkUpdateFailed(ctx context.Context, updateID int64, cause string
 // ones older than parkedBefore, in batches, and forgets idle chats. Purging
 // matters beyond disk space: Telegram may restart update_id numbering after
 // a quiet week, and an old row would make a new update look like a
-// duplicate. The chats' highest message ids are kept (inbox_floor). It
+// duplicate. The chats' highest message ids are kept (message_floor). It
 // returns how many updates were deleted.
 func (db *DB) PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Time) (n int64, err error) {
 	defer wrap(&err, "purge updates")
@@ -229,7 +229,7 @@ func (db *DB) PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Ti
 					 LIMIT $3 FOR UPDATE SKIP LOCKED)
 				RETURNING chat_id, message_id),
 			floor AS (
-				INSERT INTO inbox_floor AS f (chat_id, message_id)
+				INSERT INTO message_floor AS f (chat_id, message_id)
 				SELECT chat_id, max(message_id) FROM gone WHERE message_id IS NOT NULL GROUP BY chat_id ORDER BY chat_id
 				ON CONFLICT (chat_id) DO UPDATE SET message_id = greatest(f.message_id, excluded.message_id))
 			SELECT count(*) FROM gone`, doneBefore, parkedBefore, batch).Scan(&deleted)
