@@ -227,6 +227,8 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 // asking Telegram again: notifications queued for it behind the per-chat
 // spacing stop at once instead of each trying (the database's unreachable
 // mark, cleared when the user writes again, is the lasting record).
+// An entry is dropped when it is next read past the window, and by the
+// minute sweep (sweepLocked), so the map holds only the last minute's.
 const refusedWindow = time.Minute
 
 func (s *Sender) remember403(chatID int64, err error) {
@@ -235,7 +237,9 @@ func (s *Sender) remember403(chatID int64, err error) {
 	if s.refused == nil {
 		s.refused = map[int64]refusal{}
 	}
-	s.refused[chatID] = refusal{err: err, at: time.Now()}
+	now := time.Now()
+	s.refused[chatID] = refusal{err: err, at: now}
+	s.sweepLocked(now)
 }
 
 // refusedRecently returns the 403 a chat answered within refusedWindow.
@@ -368,13 +372,19 @@ func (s *Sender) chat(id int64) *chatPace {
 	return cp
 }
 
-// release unlocks a chat and forgets idle chats whose spacing has passed.
+// release unlocks a chat and, once a minute, sweeps what is no longer
+// needed.
 func (s *Sender) release(id int64, cp *chatPace) {
 	cp.mu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cp.users--
-	now := time.Now()
+	s.sweepLocked(time.Now())
+}
+
+// sweepLocked, at most once a minute, forgets idle chats whose spacing has
+// passed and 403s older than refusedWindow. s.mu must be held.
+func (s *Sender) sweepLocked(now time.Time) {
 	if now.Sub(s.swept) < time.Minute {
 		return
 	}
@@ -382,6 +392,11 @@ func (s *Sender) release(id int64, cp *chatPace) {
 	for k, c := range s.chats {
 		if c.users == 0 && now.After(c.next) {
 			delete(s.chats, k)
+		}
+	}
+	for k, r := range s.refused {
+		if now.Sub(r.at) > refusedWindow {
+			delete(s.refused, k)
 		}
 	}
 }
