@@ -335,15 +335,18 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 	}
 	for _, f := range b.failed {
 		u := b.updates[f.UpdateID]
+		// The update's own strings are cut out of the cause: its text and
+		// sender are not for the logs.
+		cause := redactCause(b.errs[f.UpdateID].Error(), u.Payload)
 		if f.Park {
 			d.opts.Logger.Error("inbox: update parked after repeated failures", "update_id", u.UpdateID,
-				"chat", u.ChatID, "kind", u.Kind, "attempts", u.Attempts+1, "err", b.errs[f.UpdateID])
+				"chat", u.ChatID, "kind", u.Kind, "attempts", u.Attempts+1, "err", cause)
 			if d.opts.OnParked != nil {
 				d.opts.OnParked(ctx, u)
 			}
 		} else {
 			d.opts.Logger.Warn("inbox: update failed; will retry", "update_id", u.UpdateID,
-				"chat", u.ChatID, "attempt", u.Attempts+1, "err", b.errs[f.UpdateID])
+				"chat", u.ChatID, "kind", u.Kind, "attempt", u.Attempts+1, "err", cause)
 		}
 	}
 	return r, nil
