@@ -82,6 +82,8 @@ func TestRestoreDrill(t *testing.T) {
 	u.say("علی کریمی")
 	u.say("۰۹۱۲ ۳۴۵ ۶۷۸۹")
 	u.say("نارنج")
+	// A search ends the flow's last turn: taps are not messages, so what the
+	// call's taps bring would count towards the company's turn (checkSameFlow).
 	if card := u.say("علی کریمی"); !hasData(card, "lc:") {
 		t.Fatalf("the search did not open the card:\n%s", card.Text)
 	}
@@ -417,7 +419,8 @@ func repliesPerUpdate(t *testing.T, pool *pgxpool.Pool) map[int64]int {
 }
 
 // turns counts, for each user message of a transcript, the bot messages
-// that follow it before the next user message.
+// that follow it before the next user message (what a button tap brings
+// counts towards the message before the tap).
 func turns(tr sandbox.Transcript) (said []string, replies []int) {
 	for _, m := range tr.Messages {
 		switch {
