@@ -15,6 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -113,8 +114,17 @@ func (b *Bot) routes() {
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }
-func (b *Bot) action(code string, h actionFunc)   { b.actions[code] = h }
-func (b *Bot) flow(name string, h flowFunc)       { b.flows[name] = h }
+
+// action registers the handler of a callback code; a code registered twice
+// is a programming error that would send one feature's presses to
+// another's handler, so the bot refuses to start.
+func (b *Bot) action(code string, h actionFunc) {
+	if _, dup := b.actions[code]; dup {
+		panic(fmt.Sprintf("bot: callback code %q registered twice", code))
+	}
+	b.actions[code] = h
+}
+func (b *Bot) flow(name string, h flowFunc) { b.flows[name] = h }
 func (b *Bot) mainKey(labelID string, h handlerFunc) {
 	b.mainKeys = append(b.mainKeys, mainKey{id: labelID, run: h})
 }
