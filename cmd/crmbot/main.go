@@ -74,6 +74,7 @@ func commands() map[string]command {
 		"demo":    {"run everything locally: database, sandbox, bot and demo data", cmdDemo},
 		"bench":   {"measure inbound and outbound throughput against the sandbox", cmdBench},
 		"version": {"print the version", cmdVersion},
+		"health":  {"check that a running crmbot is alive and ready (for container health checks)", cmdHealth},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,6 +30,8 @@ type Config struct {
 	LogLevel      string
 	LogFormat     string  // "text" or "json"
 	GlobalRate    float64 // notifications per second across all replicas
+
+	bindErr *Error // a malformed environment value found by Bind
 }
 
 // Error is a configuration problem: which variable, and what is expected.
@@ -91,8 +94,12 @@ func Bind(fs *flag.FlagSet, c *Config, fields ...Field) {
 	for _, f := range fields {
 		if f == FRate {
 			def := 30.0
-			if v := os.Getenv("CRM_GLOBAL_RATE"); v != "" {
-				fmt.Sscan(v, &def)
+			if v, ok := os.LookupEnv("CRM_GLOBAL_RATE"); ok {
+				if n, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil || n <= 0 || n > 1e6 {
+					c.setBindErr(&Error{"CRM_GLOBAL_RATE", "must be a positive number of notifications per second, like 30"})
+				} else {
+					def = n
+				}
 			}
 			fs.Float64Var(&c.GlobalRate, "global-rate", def, "notifications per second across all replicas [CRM_GLOBAL_RATE]")
 			continue
@@ -100,7 +107,11 @@ func Bind(fs *flag.FlagSet, c *Config, fields ...Field) {
 		for _, s := range specs[f] {
 			def := s.def
 			if v, ok := os.LookupEnv(s.env); ok {
-				def = v
+				if strings.TrimSpace(v) == "" && s.def != "" {
+					c.setBindErr(&Error{s.env, fmt.Sprintf("is set but empty: unset it to use the default (%s), or give %s", s.def, s.usage)})
+				} else {
+					def = v
+				}
 			}
 			fs.StringVar(s.dst(c), s.flag, def, s.usage+" ["+s.env+"]")
 		}
@@ -109,9 +120,18 @@ func Bind(fs *flag.FlagSet, c *Config, fields ...Field) {
 
 var tokenRE = regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{10,}$`)
 
+func (c *Config) setBindErr(e *Error) {
+	if c.bindErr == nil {
+		c.bindErr = e
+	}
+}
+
 // Validate checks the fields that were bound; required says which must be
 // non-empty.
 func (c *Config) Validate(required ...Field) error {
+	if c.bindErr != nil {
+		return c.bindErr
+	}
 	for _, f := range required {
 		switch f {
 		case FToken:

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"flag"
+	"os"
 	"strings"
 	"testing"
 )
@@ -10,7 +11,10 @@ import (
 func parse(t *testing.T, env map[string]string, args ...string) (*Config, error) {
 	t.Helper()
 	for _, k := range []string{"TELEGRAM_BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_URL", "CRM_WEBHOOK_URL", "CRM_WEBHOOK_SECRET", "CRM_LISTEN_ADDR", "CRM_DEFAULT_LOCALE", "CRM_TIMEZONE", "CRM_LOG_LEVEL", "CRM_PHONE_REGION"} {
-		t.Setenv(k, env[k])
+		t.Setenv(k, env[k]) // restored after the test
+		if _, set := env[k]; !set {
+			os.Unsetenv(k)
+		}
 	}
 	var c Config
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
@@ -63,4 +67,39 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%s: phone region from fa: got %q, want IR", tt.name, c.PhoneRegion)
 		}
 	}
+}
+
+// A malformed or empty environment value is named, not silently replaced
+// by the default.
+func TestBindRefusesMalformedEnvironment(t *testing.T) {
+	for _, tt := range []struct{ env, value, want string }{
+		{"CRM_GLOBAL_RATE", "abc", "CRM_GLOBAL_RATE must be a positive number"},
+		{"CRM_GLOBAL_RATE", "-5", "CRM_GLOBAL_RATE must be a positive number"},
+		{"CRM_TIMEZONE", "", "CRM_TIMEZONE is set but empty"},
+		{"CRM_DEFAULT_LOCALE", " ", "CRM_DEFAULT_LOCALE is set but empty"},
+	} {
+		t.Run(tt.env+"="+tt.value, func(t *testing.T) {
+			t.Setenv(tt.env, tt.value)
+			var c Config
+			fs := flag.NewFlagSet("run", flag.ContinueOnError)
+			Bind(fs, &c, FLocale, FRate)
+			if err := fs.Parse(nil); err != nil {
+				t.Fatal(err)
+			}
+			err := c.Validate()
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("Validate with %s=%q: %v, want %q…", tt.env, tt.value, err, tt.want)
+			}
+		})
+	}
+	t.Run("a good rate", func(t *testing.T) {
+		t.Setenv("CRM_GLOBAL_RATE", "12.5")
+		var c Config
+		fs := flag.NewFlagSet("run", flag.ContinueOnError)
+		Bind(fs, &c, FRate)
+		fs.Parse(nil)
+		if err := c.Validate(); err != nil || c.GlobalRate != 12.5 {
+			t.Fatalf("rate %v, %v", c.GlobalRate, err)
+		}
+	})
 }
