@@ -14,3 +14,8 @@ ALTER TABLE customers
     ADD COLUMN company_compact text GENERATED ALWAYS AS (replace(company_norm, ' ', '')) STORED;
 CREATE INDEX customers_name_compact_trgm ON customers USING gin (name_compact gin_trgm_ops);
 CREATE INDEX customers_company_compact_trgm ON customers USING gin (company_compact gin_trgm_ops);
+
+-- Typos: pg_trgm word similarity of the query to the name and company
+-- together, one index (and one similarity per customer) instead of two.
+CREATE INDEX customers_text_trgm ON customers
+    USING gin ((name_norm || ' ' || coalesce(company_norm, '')) gin_trgm_ops);

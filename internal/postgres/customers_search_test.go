@@ -145,3 +145,22 @@ func TestSearchFindsPhonesTypedWithDots(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchLooksForTyposOnlyWhenFewMatch(t *testing.T) {
+	f := newFixture(t)
+	f.customer(t, f.admin, "حسین کریمی", "") // similar to «علی کریمی» (pg_trgm)
+	for range 9 {
+		f.customer(t, f.admin, "علی کریمی", "")
+	}
+	got := f.search(t, "علی کریمی")
+	if len(got) != 10 || got[9] != "حسین کریمی" {
+		t.Fatalf("nine matches: got %q, want nine «علی کریمی» and the similar «حسین کریمی» last", got)
+	}
+	f.customer(t, f.admin, "علی کریمی", "")
+	if got := f.search(t, "علی کریمی"); len(got) != 10 || slices.Contains(got, "حسین کریمی") {
+		t.Fatalf("ten matches: got %q, want only the ten «علی کریمی»", got)
+	}
+	if got := f.search(t, "علی کریمو"); len(got) != 10 || got[0] != "علی کریمی" {
+		t.Fatalf("a typo: got %q, want the ten «علی کریمی»", got)
+	}
+}
