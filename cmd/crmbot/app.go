@@ -33,7 +33,7 @@ type appOptions struct {
 	PollTimeout    time.Duration // long poll; default 25 s
 	ChatInterval   time.Duration // least time between two messages to one chat; default 1 s
 	Workers        int           // dispatcher workers; default 8
-	SweepInterval  time.Duration // outbox leftovers and River promotion; default 1 s / 250 ms
+	SweepInterval  time.Duration // outbox leftovers; default 1 s
 	PeriodicEvery  time.Duration // every periodic sweep at this interval (tests); 0: each task's own
 	ListenOverride net.Listener  // webhook mode: listen here instead of cfg.ListenAddr
 	OnReady        func(a *app)  // called once everything is started
@@ -163,7 +163,6 @@ func (a *app) run(ctx context.Context) error {
 		defer cancel()
 		return a.river.Stop(sctx)
 	})
-	g.Go(func() error { return ignoreCanceled(delivery.Promote(gctx, a.pool, 0, a.opts.Now)) })
 	g.Go(func() error { return ignoreCanceled(a.outbox.Run(gctx)) })
 	g.Go(func() error { return ignoreCanceled(a.disp.Run(gctx)) })
 	g.Go(func() error { a.publishMenus(gctx); return nil })

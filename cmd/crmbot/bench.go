@@ -140,7 +140,6 @@ func newNotifyRig(ctx context.Context, pool *pgxpool.Pool, users int) (*notifyRi
 		cancel()
 		return nil, err
 	}
-	go delivery.Promote(rctx, pool, 250*time.Millisecond, nil)
 	return &notifyRig{sb: sb, n: n, river: rc, db: db, stop: func() {
 		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
 		defer c()

@@ -192,7 +192,6 @@ func notifyEnv(t *testing.T, e *env, id string) (*delivery.Notifier, *river.Clie
 	if err := c.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	go delivery.Promote(ctx, e.pool, 50*time.Millisecond, nil)
 	t.Cleanup(func() {
 		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer scancel()

@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -41,9 +40,10 @@ type RiverOptions struct {
 }
 
 // NewRiver returns a River client on pool with crmbot's queues and
-// settings. Start it with Start(ctx); run Promote alongside so that
-// notifications go out within a fraction of a second of their due time
-// (River's own scheduler moves due jobs every 5 s).
+// settings. Start it with Start(ctx). A notification due later is a
+// scheduled job: River's leader makes it available up to 5 s before it is
+// due (its scheduler runs every 5 s and looks that far ahead), and it is
+// worked once due; crmbot never writes River's tables itself.
 func NewRiver(pool *pgxpool.Pool, o RiverOptions) (*river.Client[pgx.Tx], error) {
 	if o.NotifyWorkers <= 0 {
 		o.NotifyWorkers = 60
@@ -92,36 +92,4 @@ func (c clock) Now() time.Time { return c() }
 func (c clock) NowOrNil() *time.Time {
 	t := c().UTC()
 	return &t
-}
-
-// Promote makes scheduled notification jobs that have come due available
-// every interval (default 250 ms) until ctx ends, as River's leader does only
-// every 5 s; now is the clock (nil: the database's). It runs safely on
-// every replica (SKIP LOCKED).
-func Promote(ctx context.Context, pool *pgxpool.Pool, interval time.Duration, now func() time.Time) error {
-	if interval <= 0 {
-		interval = 250 * time.Millisecond
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		var at *time.Time
-		if now != nil {
-			v := now()
-			at = &v
-		}
-		_, err := pool.Exec(ctx, `
-			UPDATE river_job SET state = 'available'
-			 WHERE id IN (SELECT id FROM river_job
-			               WHERE state = 'scheduled' AND queue = $1 AND scheduled_at <= coalesce($2, now())
-			               ORDER BY scheduled_at LIMIT 2000 FOR UPDATE SKIP LOCKED)`, NotifyQueue, at)
-		if err != nil && ctx.Err() == nil {
-			slog.Default().Debug("promote due notifications", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
 }
