@@ -48,7 +48,7 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 	if digits != "" {
 		sql = phoneSearchSQL
 	}
-	compact := strings.ReplaceAll(text, " ", "") // textnorm.Compact of the folded text
+	compact := textnorm.Compact(text)
 	rows, err := db.q(ctx).Query(ctx, sql, pgx.NamedArgs{
 		"text": text, "like": likeEscape(text), "compact": compact, "compact_like": likeEscape(compact),
 		"word_re": wordStartRegexp(compact), "digits": digits,
