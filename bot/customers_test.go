@@ -180,8 +180,8 @@ func TestSearchPagination(t *testing.T) {
 func TestCardShowsDatesInTheUsersCalendarAndDigits(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct{ lang, last, next, birthday string }{
-		{"fa", "دیروز", "فردا، ساعت ۱۰:۳۰", "۱۵ اسفند ۱۳۶۵"},
-		{"ar", "أمس", "غداً، الساعة ١١:٠٠", "١٥ إسفند ١٣٦٥"},
+		{"fa", "دیروز", "\u2068فردا\u2069، ساعت \u2068۱۰:۳۰\u2069", "۱۵ اسفند ۱۳۶۵"},
+		{"ar", "أمس", "\u2068غداً\u2069، الساعة \u2068١١:٠٠\u2069", "١٥ إسفند ١٣٦٥"},
 		{"en", "yesterday", "tomorrow, 07:00", "15 Esfand 1365"},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {

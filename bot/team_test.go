@@ -44,8 +44,8 @@ func TestAdminBuildsTeam(t *testing.T) {
 func TestTeamOverviewCountsOpenAndOverdueFollowUps(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct{ lang, want string }{
-		{"fa", "• Reza: ۳ باز، ۲ عقب‌افتاده"},
-		{"ar", "• Reza: ٣ متابعات مفتوحة، متابعتان متأخرتان"},
+		{"fa", "\u200f• \u2068Reza\u2069: \u2068۳ باز\u2069، \u2068۲ عقب‌افتاده\u2069"},
+		{"ar", "\u200f• \u2068Reza\u2069: \u2068٣ متابعات مفتوحة\u2069، \u2068متابعتان متأخرتان\u2069"},
 		{"en", "• Reza: 3 open, 2 overdue"},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {

@@ -11,10 +11,16 @@
 //
 // Template data: integer and floating-point values are formatted with
 // internal/format before the template runs (grouped, in ۰–۹ for fa and ٠–٩
-// for ar), so templates write {{.Total}}, never a format call. Strings pass
-// through untouched; callers format dates, money and durations themselves
-// with internal/format and pass the resulting strings. N selects the plural
-// form from count and also sets .Count to the formatted count.
+// for ar), so templates write {{.Total}}, never a format call. Strings keep
+// their text; callers format dates, money and durations themselves with
+// internal/format and pass the resulting strings. N selects the plural form
+// from count and also sets .Count to the formatted count.
+//
+// Right-to-left text: in fa and ar every string value is put in a Unicode
+// isolate (FSI … PDI) and a line that would still start left to right gets an
+// RLM, so "• Priya Nair: ۹ باز" reads right to left with the name intact
+// (bidi.go has the rules, per line). Templates need nothing for it; a line
+// built outside the message files uses Isolate. English is never touched.
 //
 // Missing messages never panic and never log: a message missing in the
 // requested language falls back to English, and a message missing everywhere
