@@ -100,8 +100,8 @@ const escalationBatch = 200
 // longer than the admin's 'escalation_delay_hours' (24 by default) to the
 // assignee's team manager, or to the admins when the team has none. Each
 // follow-up is marked escalated in the same transaction as its
-// notifications ("escalation:<id>"; with several admins, one key per
-// admin: "escalation:<id>:<staff id>"). Run it periodically on one leader;
+// notifications ("escalation:<id>:<due unix>"; with several admins, one
+// key per admin: "escalation:<id>:<due unix>:<staff id>"). Run it periodically on one leader;
 // it is safe to run concurrently and repeatedly.
 func (b *Bot) SweepEscalations(ctx context.Context) error {
 	now := b.d.Now()
@@ -127,7 +127,9 @@ func (b *Bot) SweepEscalations(ctx context.Context) error {
 				continue
 			}
 			for _, s := range to {
-				key := "escalation:" + strconv.FormatInt(f.ID, 10)
+				// The due time is in the key: a follow-up moved and left
+				// overdue again is escalated again.
+				key := "escalation:" + strconv.FormatInt(f.ID, 10) + ":" + strconv.FormatInt(f.DueAt.Unix(), 10)
 				if len(to) > 1 {
 					key += ":" + strconv.FormatInt(s.ID, 10)
 				}

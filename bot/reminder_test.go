@@ -157,7 +157,7 @@ func TestEscalationOnceToTheManagerAfterTheDelay(t *testing.T) {
 	}
 	ns := h.takeNotes()
 	if len(ns) != 1 || ns[0].Kind != "escalation" || ns[0].ChatID != mgr.user.ID || ns[0].StaffID != mgr.id ||
-		ns[0].DedupKey != "escalation:"+itoa(int(fid)) || ns[0].RefID != fid {
+		ns[0].DedupKey != "escalation:"+itoa(int(fid))+":"+itoa(int(n.Due.Unix())) || ns[0].RefID != fid {
 		t.Fatalf("escalations %+v", ns)
 	}
 	m, skip := h.render(ns[0])
