@@ -9,7 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // Fixtures and update builders for the activities, follow-ups, dates and
@@ -90,7 +90,7 @@ func (h *harness) pressUpdate(u models.User, data string) *models.Update {
 }
 
 // takeNotes returns and forgets the scheduled notifications.
-func (h *harness) takeNotes() []delivery.Notification {
+func (h *harness) takeNotes() []outbound.Notification {
 	h.notes.mu.Lock()
 	defer h.notes.mu.Unlock()
 	ns := h.notes.ns
@@ -100,7 +100,7 @@ func (h *harness) takeNotes() []delivery.Notification {
 
 // button finds the callback data of the first button whose data starts
 // with prefix in the replies.
-func button(t *testing.T, msgs []delivery.Message, prefix string) string {
+func button(t *testing.T, msgs []outbound.Message, prefix string) string {
 	t.Helper()
 	for _, m := range msgs {
 		if kb, ok := m.ReplyMarkup.(*models.InlineKeyboardMarkup); ok && kb != nil {
@@ -118,7 +118,7 @@ func button(t *testing.T, msgs []delivery.Message, prefix string) string {
 }
 
 // hasButton reports whether any reply has a button with data prefix.
-func hasButton(msgs []delivery.Message, prefix string) bool {
+func hasButton(msgs []outbound.Message, prefix string) bool {
 	for _, m := range msgs {
 		if kb, ok := m.ReplyMarkup.(*models.InlineKeyboardMarkup); ok && kb != nil {
 			for _, row := range kb.InlineKeyboard {
@@ -133,7 +133,7 @@ func hasButton(msgs []delivery.Message, prefix string) bool {
 	return false
 }
 
-func dump(msgs []delivery.Message) string {
+func dump(msgs []outbound.Message) string {
 	var b strings.Builder
 	for _, m := range msgs {
 		b.WriteString("\n  " + m.Method + ": " + m.Text)
@@ -150,7 +150,7 @@ func dump(msgs []delivery.Message) string {
 }
 
 // texts joins the replies' texts.
-func texts(msgs []delivery.Message) string {
+func texts(msgs []outbound.Message) string {
 	var parts []string
 	for _, m := range msgs {
 		parts = append(parts, m.Text)
@@ -165,7 +165,7 @@ func (h *harness) tr(lang, id string, data map[string]any) string {
 
 // logCall presses "log a call" and an outcome on customer cid and returns
 // the details replies and the flow's nonce.
-func (h *harness) logCall(m member, cid int64, outcome string) ([]delivery.Message, string) {
+func (h *harness) logCall(m member, cid int64, outcome string) ([]outbound.Message, string) {
 	h.t.Helper()
 	got := h.press(m.user, 1, cb(actLogCall, id(cid)))
 	data := button(h.t, got, actOutcome+":")

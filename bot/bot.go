@@ -22,20 +22,20 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/outbound"
 	"github.com/telecrm/crmbot/internal/textnorm"
 )
 
 // Replier queues a reply inside the update's transaction; it is sent right
 // after the commit.
 type Replier interface {
-	Reply(ctx context.Context, m delivery.Message) error
+	Reply(ctx context.Context, m outbound.Message) error
 }
 
 // Notifier schedules a notification inside the current transaction.
 type Notifier interface {
-	Schedule(ctx context.Context, n delivery.Notification) error
+	Schedule(ctx context.Context, n outbound.Notification) error
 }
 
 // Deps is everything the bot needs.

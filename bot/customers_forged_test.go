@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // org is a small organisation for access tests: an admin, a team with its
@@ -49,7 +49,7 @@ func (h *harness) fingerprint() string {
 
 // onlyToast reports whether the replies are exactly one callback answer
 // with text.
-func onlyToast(got []delivery.Message, text string) bool {
+func onlyToast(got []outbound.Message, text string) bool {
 	return len(got) == 1 && got[0].Method == "answerCallbackQuery" && got[0].Text == text
 }
 

@@ -7,10 +7,10 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
-func grid(t *testing.T, msgs []delivery.Message) [][]models.InlineKeyboardButton {
+func grid(t *testing.T, msgs []outbound.Message) [][]models.InlineKeyboardButton {
 	t.Helper()
 	for _, m := range msgs {
 		if kb, ok := m.ReplyMarkup.(*models.InlineKeyboardMarkup); ok && kb != nil && len(kb.InlineKeyboard) > 3 {

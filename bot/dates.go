@@ -9,8 +9,8 @@ import (
 
 	"github.com/telecrm/crmbot/internal/calendar"
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/format"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // DateStore is what important dates ask of the database.
@@ -342,16 +342,16 @@ func (b *Bot) ScanImportantDates(ctx context.Context) error {
 
 // dateNotifications are the reminders of d's next occurrence that fall
 // today or tomorrow in the owner's time zone.
-func dateNotifications(d crm.CustomerDate, owner crm.Staff, now time.Time) []delivery.Notification {
+func dateNotifications(d crm.CustomerDate, owner crm.Staff, now time.Time) []outbound.Notification {
 	loc := owner.Location()
 	occ := nextOccurrence(d.ImportantDate, now, loc)
 	if occ.IsZero() {
 		return nil
 	}
 	days := format.DaysBetween(now.In(loc), occ)
-	var out []delivery.Notification
+	var out []outbound.Notification
 	add := func(when string, day time.Time) {
-		out = append(out, delivery.Notification{Kind: kindDateGreeting, ChatID: owner.TelegramUserID, StaffID: owner.ID,
+		out = append(out, outbound.Notification{Kind: kindDateGreeting, ChatID: owner.TelegramUserID, StaffID: owner.ID,
 			RefID: d.ID, Due: workStart(owner, day, now), QuietHours: true,
 			DedupKey: "date:" + strconv.FormatInt(d.ID, 10) + ":" + occ.Format("2006-01-02") + ":" + when})
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/telecrm/crmbot/internal/calendar"
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 func TestParseYearlyDate(t *testing.T) {
@@ -148,6 +148,6 @@ func TestImportantDatesRemindTheDayBeforeAndOnTheDay(t *testing.T) {
 	}
 }
 
-func notificationFor(m member, ref int64, key string) delivery.Notification {
-	return delivery.Notification{Kind: "date_greeting", ChatID: m.user.ID, StaffID: m.id, RefID: ref, DedupKey: key}
+func notificationFor(m member, ref int64, key string) outbound.Notification {
+	return outbound.Notification{Kind: "date_greeting", ChatID: m.user.ID, StaffID: m.id, RefID: ref, DedupKey: key}
 }

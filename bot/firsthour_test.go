@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // The defects a new rep met in the first hour (issue 8), each pinned.
@@ -50,7 +50,7 @@ func TestTickingTheLastItemOfMyDayEditsItInPlace(t *testing.T) {
 	for _, m := range got {
 		if m.Method == "editMessageText" && m.MessageID == 7 {
 			edit = true
-			if hasButton([]delivery.Message{m}, actFUDone+":") || strings.Contains(m.Text, h.bot.d.I18n.For("en").N("today.overdue_header", 1, nil)) {
+			if hasButton([]outbound.Message{m}, actFUDone+":") || strings.Contains(m.Text, h.bot.d.I18n.For("en").N("today.overdue_header", 1, nil)) {
 				t.Errorf("the done item is still listed: %s", dump(got))
 			}
 		}
@@ -112,7 +112,7 @@ func TestANoteAskedForEditsTheSummaryInPlaceAndCanBeUndone(t *testing.T) {
 		case m.Method == "editMessageText" && m.Ref == logRef(n):
 			edited = strings.Contains(m.Text, "Wants the catalogue")
 		case m.Method == "sendMessage":
-			confirmed = strings.Contains(m.Text, "Dana Trading") && hasButton([]delivery.Message{m}, actNoteUndo+":")
+			confirmed = strings.Contains(m.Text, "Dana Trading") && hasButton([]outbound.Message{m}, actNoteUndo+":")
 			if strings.Contains(m.Text, h.tr("en", "log.hint", nil)) {
 				t.Errorf("the whole summary was sent again: %s", dump(got))
 			}
@@ -245,7 +245,7 @@ func TestAManagerHasATeamKeyAndReachesARepsOverdueWork(t *testing.T) {
 }
 
 // hasKey reports whether a reply carries a main keyboard with label.
-func hasKey(msgs []delivery.Message, label string) bool {
+func hasKey(msgs []outbound.Message, label string) bool {
 	for _, m := range msgs {
 		if kb, ok := m.ReplyMarkup.(*models.ReplyKeyboardMarkup); ok {
 			for _, row := range kb.Keyboard {

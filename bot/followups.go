@@ -8,7 +8,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // FollowUpStore is what follow-ups, reminders and escalations ask of the
@@ -175,8 +175,8 @@ func (b *Bot) scheduleReminder(r *req, f crm.FollowUp) error {
 	return b.d.Notify.Schedule(r.ctx, reminderNotification(f, assignee))
 }
 
-func reminderNotification(f crm.FollowUp, assignee crm.Staff) delivery.Notification {
-	return delivery.Notification{
+func reminderNotification(f crm.FollowUp, assignee crm.Staff) outbound.Notification {
+	return outbound.Notification{
 		Kind: kindReminder, ChatID: assignee.TelegramUserID, StaffID: assignee.ID, RefID: f.ID,
 		Due: f.DueAt, QuietHours: true, DedupKey: "reminder:" + strconv.FormatInt(f.ID, 10) + ":" + strconv.FormatInt(f.DueAt.Unix(), 10),
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/outbound"
 	"github.com/telecrm/crmbot/internal/pgtest"
 	"github.com/telecrm/crmbot/internal/postgres"
 	"github.com/telecrm/crmbot/internal/sandbox"
@@ -22,13 +22,13 @@ import (
 type outbox struct {
 	t    testing.TB
 	mu   sync.Mutex
-	msgs []delivery.Message
+	msgs []outbound.Message
 }
 
 // Reply collects m after holding it to the Bot API's rules, as the
 // sandbox (and Telegram) would: a reply Telegram refuses is a user who
 // sees nothing, so it fails the test here.
-func (o *outbox) Reply(_ context.Context, m delivery.Message) error {
+func (o *outbox) Reply(_ context.Context, m outbound.Message) error {
 	o.t.Helper()
 	checkBotAPI(o.t, m)
 	o.mu.Lock()
@@ -38,7 +38,7 @@ func (o *outbox) Reply(_ context.Context, m delivery.Message) error {
 }
 
 // checkBotAPI fails the test when Telegram would refuse m.
-func checkBotAPI(t testing.TB, m delivery.Message) {
+func checkBotAPI(t testing.TB, m outbound.Message) {
 	t.Helper()
 	if err := m.Validate(); err != nil {
 		t.Errorf("reply the sender would refuse: %v", err)
@@ -60,7 +60,7 @@ func checkBotAPI(t testing.TB, m delivery.Message) {
 }
 
 // take returns and forgets the collected replies.
-func (o *outbox) take() []delivery.Message {
+func (o *outbox) take() []outbound.Message {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	m := o.msgs
@@ -70,10 +70,10 @@ func (o *outbox) take() []delivery.Message {
 
 type notifier struct {
 	mu sync.Mutex
-	ns []delivery.Notification
+	ns []outbound.Notification
 }
 
-func (n *notifier) Schedule(_ context.Context, x delivery.Notification) error {
+func (n *notifier) Schedule(_ context.Context, x outbound.Notification) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.ns = append(n.ns, x)
@@ -105,7 +105,7 @@ func newHarness(t *testing.T) *harness {
 }
 
 // text delivers a private text message from user and returns the replies.
-func (h *harness) text(user models.User, text string) []delivery.Message {
+func (h *harness) text(user models.User, text string) []outbound.Message {
 	h.t.Helper()
 	h.seq++
 	msg := &models.Message{ID: int(h.seq), From: &user, Chat: models.Chat{ID: user.ID, Type: models.ChatTypePrivate}, Date: int(h.now.Unix()), Text: text}
@@ -123,7 +123,7 @@ func (h *harness) text(user models.User, text string) []delivery.Message {
 }
 
 // press delivers a button press on message msgID with data.
-func (h *harness) press(user models.User, msgID int, data string) []delivery.Message {
+func (h *harness) press(user models.User, msgID int, data string) []outbound.Message {
 	h.t.Helper()
 	h.seq++
 	q := &models.CallbackQuery{ID: "cq" + id(h.seq), From: user, Data: data, Message: models.MaybeInaccessibleMessage{
@@ -131,7 +131,7 @@ func (h *harness) press(user models.User, msgID int, data string) []delivery.Mes
 	return h.handle(&models.Update{ID: h.seq, CallbackQuery: q})
 }
 
-func (h *harness) handle(u *models.Update) []delivery.Message {
+func (h *harness) handle(u *models.Update) []outbound.Message {
 	h.t.Helper()
 	err := h.db.InTx(context.Background(), func(ctx context.Context) error { return h.bot.Handle(ctx, u) })
 	if err != nil {

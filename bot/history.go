@@ -8,8 +8,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/format"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // A customer's history: activities and stage moves interleaved, newest
@@ -231,7 +231,7 @@ func (b *Bot) playVoice(r *req, args []string) error {
 	if err := r.finish(); err != nil {
 		return err
 	}
-	return b.d.Out.Reply(r.ctx, delivery.Message{Method: "sendVoice", ChatID: r.chatID, FileID: a.VoiceFileID})
+	return b.d.Out.Reply(r.ctx, outbound.Message{Method: "sendVoice", ChatID: r.chatID, FileID: a.VoiceFileID})
 }
 
 // fullNote sends a note whole, as plain text split within Telegram's
@@ -252,7 +252,7 @@ func (b *Bot) fullNote(r *req, args []string) error {
 		if len(parts) > 1 {
 			p = r.t("history.part", map[string]any{"N": i + 1, "Of": len(parts)}) + "\n" + p
 		}
-		if err := b.d.Out.Reply(r.ctx, delivery.Message{Method: "sendMessage", ChatID: r.chatID, Text: p, NoPreview: true}); err != nil {
+		if err := b.d.Out.Reply(r.ctx, outbound.Message{Method: "sendMessage", ChatID: r.chatID, Text: p, NoPreview: true}); err != nil {
 			return err
 		}
 	}

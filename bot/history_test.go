@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 func TestHistoryInterleavesStagesAndPlaysVoice(t *testing.T) {
@@ -33,7 +33,7 @@ func TestHistoryInterleavesStagesAndPlaysVoice(t *testing.T) {
 		t.Fatalf("page text (%d units): %s", utf16Len(text), text)
 	}
 	got = h.press(rep.user, 1, button(t, got, actHistoryVoice+":"))
-	var voice *delivery.Message
+	var voice *outbound.Message
 	for i := range got {
 		if got[i].Method == "sendVoice" {
 			voice = &got[i]

@@ -4,8 +4,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // Telegram's Menu button lists the bot's commands. Who sees which list:
@@ -61,8 +61,8 @@ func (b *Bot) StaffMenu(s crm.Staff) []models.BotCommand {
 // MenuUpdate is the Bot API call that brings s's chat menu up to date:
 // their own menu while they are active and onboarded, else none (the
 // default menu shows).
-func (b *Bot) MenuUpdate(s crm.Staff) delivery.Message {
-	m := delivery.Message{ChatID: s.TelegramUserID, Scope: delivery.ChatScope(s.TelegramUserID)}
+func (b *Bot) MenuUpdate(s crm.Staff) outbound.Message {
+	m := outbound.Message{ChatID: s.TelegramUserID, Scope: outbound.ChatScope(s.TelegramUserID)}
 	if cmds := b.StaffMenu(s); s.Active && s.Onboarded && len(cmds) > 0 {
 		m.Method, m.Commands = "setMyCommands", cmds
 	} else {

@@ -9,8 +9,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // TestMenusListWhatEachRoleMayUse runs every registered command as a rep,
@@ -120,7 +120,7 @@ func TestDefaultMenuIsForStrangers(t *testing.T) {
 		if !slices.Equal(got, publicMenu) {
 			t.Errorf("%q: default menu %v, want %v", lang, got, publicMenu)
 		}
-		checkBotAPI(t, delivery.Message{Method: "setMyCommands", Commands: menus[lang], LanguageCode: lang})
+		checkBotAPI(t, outbound.Message{Method: "setMyCommands", Commands: menus[lang], LanguageCode: lang})
 	}
 	stranger := models.User{ID: 900, FirstName: "Sam", LanguageCode: "en"}
 	for _, c := range publicMenu {
@@ -156,7 +156,7 @@ func TestMenuFollowsOnboardingLanguageRoleAndDeactivation(t *testing.T) {
 	token := inviteToken(t, got)
 
 	rep := models.User{ID: 700, FirstName: "Nima", LanguageCode: "fa"}
-	for _, step := range [][]delivery.Message{
+	for _, step := range [][]outbound.Message{
 		h.text(rep, "/start "+token),
 		h.press(rep, 1, cb(actPickLang, "o", "fa")),
 		h.press(rep, 1, cb(actPickCal, "o", "jalali")),
@@ -185,8 +185,8 @@ func TestMenuFollowsOnboardingLanguageRoleAndDeactivation(t *testing.T) {
 	}
 }
 
-func menuCalls(msgs []delivery.Message) []delivery.Message {
-	var out []delivery.Message
+func menuCalls(msgs []outbound.Message) []outbound.Message {
+	var out []outbound.Message
 	for _, m := range msgs {
 		if m.Method == "setMyCommands" || m.Method == "deleteMyCommands" {
 			out = append(out, m)
@@ -195,7 +195,7 @@ func menuCalls(msgs []delivery.Message) []delivery.Message {
 	return out
 }
 
-func wantMenu(t *testing.T, when string, got []delivery.Message, chat int64, want []models.BotCommand) {
+func wantMenu(t *testing.T, when string, got []outbound.Message, chat int64, want []models.BotCommand) {
 	t.Helper()
 	m := menuCalls(got)
 	if len(m) != 1 || m[0].Method != "setMyCommands" || m[0].ChatID != chat || m[0].Scope == nil || m[0].Scope.ChatID != chat {

@@ -8,12 +8,12 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/calendar"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/format"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // altButton returns the text and data of the "yes, that date" button in msgs.
-func altButton(t *testing.T, msgs []delivery.Message) (string, string) {
+func altButton(t *testing.T, msgs []outbound.Message) (string, string) {
 	t.Helper()
 	data := button(t, msgs, actNextStepAlt+":")
 	for _, m := range msgs {

@@ -7,13 +7,13 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 var inviteLink = regexp.MustCompile(`https://t\.me/crm_test_bot\?start=(inv_[A-Za-z0-9_-]+)`)
 
 // inviteToken pulls the invite token out of the replies.
-func inviteToken(t *testing.T, got []delivery.Message) string {
+func inviteToken(t *testing.T, got []outbound.Message) string {
 	t.Helper()
 	m := inviteLink.FindStringSubmatch(texts(got))
 	if m == nil {
@@ -23,7 +23,7 @@ func inviteToken(t *testing.T, got []delivery.Message) string {
 }
 
 // firstButtons returns the callback data of every inline button.
-func allButtons(got []delivery.Message) []string {
+func allButtons(got []outbound.Message) []string {
 	var out []string
 	for _, m := range got {
 		if kb, ok := m.ReplyMarkup.(*models.InlineKeyboardMarkup); ok && kb != nil {

@@ -7,8 +7,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/format"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // Notification kinds this package renders.
@@ -22,8 +22,8 @@ const (
 // by Kind: "reminder", "escalation" and "date_greeting". Each reads the
 // state of then (the follow-up or date named by RefID) and writes in the
 // recipient's language, calendar and time zone.
-func (b *Bot) Renderers() map[string]func(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error) {
-	return map[string]func(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error){
+func (b *Bot) Renderers() map[string]func(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
+	return map[string]func(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error){
 		kindReminder:     b.renderReminder,
 		kindEscalation:   b.renderEscalation,
 		kindDateGreeting: b.renderDateGreeting,
@@ -41,7 +41,7 @@ func (b *Bot) staffReq(ctx context.Context, s crm.Staff) *req {
 }
 
 // recipient loads the notification's staff recipient; skip when they left.
-func (b *Bot) recipient(ctx context.Context, n delivery.Notification) (*req, bool, error) {
+func (b *Bot) recipient(ctx context.Context, n outbound.Notification) (*req, bool, error) {
 	s, err := b.d.Store.StaffByID(ctx, n.StaffID)
 	if crm.IsCode(err, crm.ENotFound) {
 		return nil, true, nil
@@ -55,27 +55,27 @@ func (b *Bot) recipient(ctx context.Context, n delivery.Notification) (*req, boo
 	return b.staffReq(ctx, s), false, nil
 }
 
-func htmlMessage(chatID int64, text string, markup any) delivery.Message {
-	return delivery.Message{Method: "sendMessage", ChatID: chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true}
+func htmlMessage(chatID int64, text string, markup any) outbound.Message {
+	return outbound.Message{Method: "sendMessage", ChatID: chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true}
 }
 
 // renderReminder writes a follow-up's reminder: the customer, when it was
 // due, the last note, and buttons. It skips a follow-up that is done or
 // cancelled, or that was moved since this reminder was queued.
-func (b *Bot) renderReminder(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error) {
+func (b *Bot) renderReminder(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
 	f, err := b.d.Store.FollowUp(ctx, n.RefID)
 	if crm.IsCode(err, crm.ENotFound) {
-		return delivery.Message{}, true, nil
+		return outbound.Message{}, true, nil
 	}
 	if err != nil {
-		return delivery.Message{}, false, err
+		return outbound.Message{}, false, err
 	}
 	if f.Status != crm.FollowUpOpen || !f.DueAt.Equal(n.Due) || f.AssigneeID != n.StaffID {
-		return delivery.Message{}, true, nil
+		return outbound.Message{}, true, nil
 	}
 	r, skip, err := b.recipient(ctx, n)
 	if err != nil || skip {
-		return delivery.Message{}, skip, err
+		return outbound.Message{}, skip, err
 	}
 	text := r.t("reminder.text", map[string]any{"Name": esc(f.CustomerName), "When": r.dueText(f.DueAt)})
 	switch last, err := b.d.Store.LastNote(ctx, f.CustomerID); {
@@ -85,10 +85,10 @@ func (b *Bot) renderReminder(ctx context.Context, n delivery.Notification) (deli
 	case err == nil:
 		text += "\n" + r.t("reminder.last_voice", map[string]any{"When": r.dateTime(last.OccurredAt)})
 	case !crm.IsCode(err, crm.ENotFound):
-		return delivery.Message{}, false, err
+		return outbound.Message{}, false, err
 	}
 	if err := b.d.Store.MarkReminded(ctx, f.ID, b.d.Now()); err != nil {
-		return delivery.Message{}, false, err
+		return outbound.Message{}, false, err
 	}
 	return htmlMessage(n.ChatID, text, r.reminderButtons(f)), false, nil
 }
@@ -133,7 +133,7 @@ func (b *Bot) SweepEscalations(ctx context.Context) error {
 				if len(to) > 1 {
 					key += ":" + strconv.FormatInt(s.ID, 10)
 				}
-				err := b.d.Notify.Schedule(ctx, delivery.Notification{Kind: kindEscalation, ChatID: s.TelegramUserID,
+				err := b.d.Notify.Schedule(ctx, outbound.Notification{Kind: kindEscalation, ChatID: s.TelegramUserID,
 					StaffID: s.ID, RefID: f.ID, Due: now, QuietHours: true, DedupKey: key})
 				if err != nil {
 					return err
@@ -146,24 +146,24 @@ func (b *Bot) SweepEscalations(ctx context.Context) error {
 
 // renderEscalation tells a manager that a follow-up is overdue; skipped
 // once it is done, cancelled or moved.
-func (b *Bot) renderEscalation(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error) {
+func (b *Bot) renderEscalation(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
 	f, err := b.d.Store.FollowUp(ctx, n.RefID)
 	if crm.IsCode(err, crm.ENotFound) {
-		return delivery.Message{}, true, nil
+		return outbound.Message{}, true, nil
 	}
 	if err != nil {
-		return delivery.Message{}, false, err
+		return outbound.Message{}, false, err
 	}
 	if f.Status != crm.FollowUpOpen || f.EscalatedAt.IsZero() {
-		return delivery.Message{}, true, nil
+		return outbound.Message{}, true, nil
 	}
 	r, skip, err := b.recipient(ctx, n)
 	if err != nil || skip {
-		return delivery.Message{}, skip, err
+		return outbound.Message{}, skip, err
 	}
 	rep, err := b.d.Store.StaffByID(ctx, f.AssigneeID)
 	if err != nil {
-		return delivery.Message{}, false, err
+		return outbound.Message{}, false, err
 	}
 	text := r.t("escalation.text", map[string]any{"Rep": esc(rep.DisplayName), "Name": esc(f.CustomerName),
 		"When": r.dateTime(f.DueAt), "Late": format.Duration(r.lang(), b.d.Now().Sub(f.DueAt))})

@@ -7,27 +7,27 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // renderDateGreeting reminds a customer's owner of an important date, the
 // day before or on the day (the last part of the DedupKey), with a greeting
 // they may send. It skips a date that was removed or a customer that
 // changed hands.
-func (b *Bot) renderDateGreeting(ctx context.Context, n delivery.Notification) (delivery.Message, bool, error) {
+func (b *Bot) renderDateGreeting(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
 	d, err := b.d.Store.ImportantDate(ctx, n.RefID)
 	if crm.IsCode(err, crm.ENotFound) {
-		return delivery.Message{}, true, nil
+		return outbound.Message{}, true, nil
 	}
 	if err != nil {
-		return delivery.Message{}, false, err
+		return outbound.Message{}, false, err
 	}
 	if d.OwnerID != n.StaffID {
-		return delivery.Message{}, true, nil
+		return outbound.Message{}, true, nil
 	}
 	r, skip, err := b.recipient(ctx, n)
 	if err != nil || skip {
-		return delivery.Message{}, skip, err
+		return outbound.Message{}, skip, err
 	}
 	which := "day"
 	if strings.HasSuffix(n.DedupKey, ":before") {

@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // plannedFollowUp logs a call with a note and plans tomorrow's follow-up;
 // it returns the follow-up's id and its reminder.
-func (h *harness) plannedFollowUp(rep member, cid int64, note string) (int64, delivery.Notification) {
+func (h *harness) plannedFollowUp(rep member, cid int64, note string) (int64, outbound.Notification) {
 	h.t.Helper()
 	_, n := h.logCall(rep, cid, "reached")
 	h.press(rep.user, 1, cb(actLogNote, n))
@@ -24,7 +24,7 @@ func (h *harness) plannedFollowUp(rep member, cid int64, note string) (int64, de
 	return ns[0].RefID, ns[0]
 }
 
-func (h *harness) render(n delivery.Notification) (delivery.Message, bool) {
+func (h *harness) render(n outbound.Notification) (outbound.Message, bool) {
 	h.t.Helper()
 	m, skip, err := h.bot.Renderers()[n.Kind](context.Background(), n)
 	if err != nil {
@@ -53,11 +53,11 @@ func TestReminderShowsNameLastNoteAndButtons(t *testing.T) {
 				t.Fatal("a fresh reminder was skipped")
 			}
 			if m.ChatID != rep.user.ID || !strings.Contains(m.Text, "Dana Trading") || !strings.Contains(m.Text, "Send the price list &lt;first&gt;") {
-				t.Fatalf("reminder text: %s", dump([]delivery.Message{m}))
+				t.Fatalf("reminder text: %s", dump([]outbound.Message{m}))
 			}
 			for _, code := range []string{actFUDone, actFUSnooze, actFUTomorrow, actFUReschedule, actCard} {
-				if !hasButton([]delivery.Message{m}, code+":") {
-					t.Errorf("no %s button: %s", code, dump([]delivery.Message{m}))
+				if !hasButton([]outbound.Message{m}, code+":") {
+					t.Errorf("no %s button: %s", code, dump([]outbound.Message{m}))
 				}
 			}
 			s, err := h.db.StaffByID(t.Context(), rep.id)
@@ -83,7 +83,7 @@ func TestSnoozeReplacesTheReminder(t *testing.T) {
 	fid, first := h.plannedFollowUp(rep, cid, "note")
 	h.now = first.Due // the reminder comes up
 	m, _ := h.render(first)
-	h.press(rep.user, 1, button(t, []delivery.Message{m}, actFUSnooze+":"))
+	h.press(rep.user, 1, button(t, []outbound.Message{m}, actFUSnooze+":"))
 	ns := h.takeNotes()
 	if len(ns) != 1 || ns[0].DedupKey == first.DedupKey || !ns[0].Due.Equal(first.Due.Add(time.Hour)) {
 		t.Fatalf("snooze scheduled %+v", ns)
@@ -98,13 +98,13 @@ func TestSnoozeReplacesTheReminder(t *testing.T) {
 		t.Errorf("snooze_count %d", c)
 	}
 	// A button of the old reminder is stale now.
-	got := h.press(rep.user, 1, button(t, []delivery.Message{m}, actFUDone+":"))
+	got := h.press(rep.user, 1, button(t, []outbound.Message{m}, actFUDone+":"))
 	if texts(got) != h.tr("fa", "error.stale_button", nil) {
 		t.Fatalf("old Done: %s", dump(got))
 	}
 	// Reschedule from the new one: pick "in 3 days".
 	m2, _ := h.render(ns[0])
-	got = h.press(rep.user, 1, button(t, []delivery.Message{m2}, actFUReschedule+":"))
+	got = h.press(rep.user, 1, button(t, []outbound.Message{m2}, actFUReschedule+":"))
 	if hasButton(got, actNextStep+":") && hasButton(got, cb(actNextStep, strings.Split(button(t, got, actNextStep+":"), ":")[1], nsNone)) {
 		t.Fatalf("reschedule offers \"none\": %s", dump(got))
 	}
@@ -118,7 +118,7 @@ func TestSnoozeReplacesTheReminder(t *testing.T) {
 	}
 	// Done: every reminder is skipped.
 	m3, _ := h.render(moved[0])
-	got = h.press(rep.user, 1, button(t, []delivery.Message{m3}, actFUDone+":"))
+	got = h.press(rep.user, 1, button(t, []outbound.Message{m3}, actFUDone+":"))
 	if st := scalar[string](h, `SELECT status FROM follow_ups WHERE id = $1`, fid); st != "open" {
 		t.Fatalf("Done closed the follow-up before a next step was chosen: status %s", st)
 	}
@@ -161,8 +161,8 @@ func TestEscalationOnceToTheManagerAfterTheDelay(t *testing.T) {
 		t.Fatalf("escalations %+v", ns)
 	}
 	m, skip := h.render(ns[0])
-	if skip || !strings.Contains(m.Text, "Sara") || !strings.Contains(m.Text, "Ali") || !hasButton([]delivery.Message{m}, actCard+":") {
-		t.Fatalf("escalation message (skip %v): %s", skip, dump([]delivery.Message{m}))
+	if skip || !strings.Contains(m.Text, "Sara") || !strings.Contains(m.Text, "Ali") || !hasButton([]outbound.Message{m}, actCard+":") {
+		t.Fatalf("escalation message (skip %v): %s", skip, dump([]outbound.Message{m}))
 	}
 	if !strings.Contains(m.Text, "لم يتابع") {
 		t.Errorf("the manager reads Arabic: %s", m.Text)

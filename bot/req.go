@@ -8,8 +8,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
 // req is one update being handled: who sent it, in which language, and the
@@ -101,7 +101,7 @@ func (r *req) n(id string, count int, data map[string]any) string { return r.loc
 
 // send queues a new HTML message to the chat.
 func (r *req) send(text string, markup any) error {
-	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "sendMessage", ChatID: r.chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
+	return r.b.d.Out.Reply(r.ctx, outbound.Message{Method: "sendMessage", ChatID: r.chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
 }
 
 // edit replaces the text and keyboard of the message the pressed button is
@@ -110,25 +110,25 @@ func (r *req) edit(text string, markup any) error {
 	if r.cbMsg == nil {
 		return r.send(text, markup)
 	}
-	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "editMessageText", ChatID: r.chatID, MessageID: r.cbMsg.ID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
+	return r.b.d.Out.Reply(r.ctx, outbound.Message{Method: "editMessageText", ChatID: r.chatID, MessageID: r.cbMsg.ID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
 }
 
 // sendRef queues a new HTML message named ref, so that a later update can
 // edit it by name (editRef) without knowing its message id.
 func (r *req) sendRef(ref, text string, markup any) error {
-	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "sendMessage", ChatID: r.chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true, Ref: ref})
+	return r.b.d.Out.Reply(r.ctx, outbound.Message{Method: "sendMessage", ChatID: r.chatID, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true, Ref: ref})
 }
 
 // editRef replaces the text and keyboard of the message sent as ref (or,
 // when it is not there, sends a new one).
 func (r *req) editRef(ref, text string, markup any) error {
-	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "editMessageText", ChatID: r.chatID, Ref: ref, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
+	return r.b.d.Out.Reply(r.ctx, outbound.Message{Method: "editMessageText", ChatID: r.chatID, Ref: ref, Text: text, ParseMode: "HTML", ReplyMarkup: markup, NoPreview: true})
 }
 
 // stripRef takes the buttons off the message sent as ref, once it is no
 // longer current (nothing happens when it is not there).
 func (r *req) stripRef(ref string) error {
-	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "editMessageReplyMarkup", ChatID: r.chatID, Ref: ref, ReplyMarkup: ikm()})
+	return r.b.d.Out.Reply(r.ctx, outbound.Message{Method: "editMessageReplyMarkup", ChatID: r.chatID, Ref: ref, ReplyMarkup: ikm()})
 }
 
 // toast answers the callback query with a short notice (an alert if alert).
@@ -140,7 +140,7 @@ func (r *req) toast(text string, alert bool) error {
 		return nil
 	}
 	r.answered = true
-	return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", ChatID: r.chatID, CallbackQueryID: r.cb.ID, Text: text, ShowAlert: alert})
+	return r.b.d.Out.Reply(r.ctx, outbound.Message{Method: "answerCallbackQuery", ChatID: r.chatID, CallbackQueryID: r.cb.ID, Text: text, ShowAlert: alert})
 }
 
 // finish answers a callback query nobody answered, so the button stops
@@ -148,7 +148,7 @@ func (r *req) toast(text string, alert bool) error {
 func (r *req) finish() error {
 	if r.cb != nil && !r.answered {
 		r.answered = true
-		return r.b.d.Out.Reply(r.ctx, delivery.Message{Method: "answerCallbackQuery", ChatID: r.chatID, CallbackQueryID: r.cb.ID})
+		return r.b.d.Out.Reply(r.ctx, outbound.Message{Method: "answerCallbackQuery", ChatID: r.chatID, CallbackQueryID: r.cb.ID})
 	}
 	return nil
 }

@@ -206,8 +206,8 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 	} else if un {
 		return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "unreachable", 0, "chat is unreachable")
 	}
-	if found && counted[msg.Method] { // an earlier attempt's outcome is unknown
-		id, ok, err := n.sender.Probe(ctx, no.ChatID, prev.ProbeFloor, msg.inlineMarkup(), func(ctx context.Context, id int64) (bool, error) {
+	if found && counted(msg.Method) { // an earlier attempt's outcome is unknown
+		id, ok, err := n.sender.Probe(ctx, no.ChatID, prev.ProbeFloor, msg.InlineMarkup(), func(ctx context.Context, id int64) (bool, error) {
 			known, err := n.store.KnownBotMessage(ctx, no.ChatID, id)
 			return !known, err
 		})
@@ -218,8 +218,7 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 			return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "sent", id, "")
 		}
 	}
-	msg.unsolicited = true
-	sent, err := n.sender.Send(ctx, msg)
+	sent, err := n.sender.send(ctx, msg, true)
 	bg := context.WithoutCancel(ctx)
 	switch {
 	case err == nil:

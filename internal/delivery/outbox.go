@@ -257,14 +257,14 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 	if err := json.Unmarshal(row.Payload, &m); err != nil {
 		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", "undecodable payload: "+err.Error())
 	}
-	if counted[m.Method] {
+	if counted(m.Method) {
 		if un, err := o.store.Unreachable(ctx, row.ChatID); err != nil {
 			return false, err
 		} else if un {
 			return true, o.store.MarkOutboxFinal(ctx, row.ID, "unreachable", "chat is unreachable")
 		}
 		if row.Ambiguous {
-			id, found, err := o.sender.Probe(ctx, row.ChatID, row.ProbeFloor, m.inlineMarkup(), func(ctx context.Context, id int64) (bool, error) {
+			id, found, err := o.sender.Probe(ctx, row.ChatID, row.ProbeFloor, m.InlineMarkup(), func(ctx context.Context, id int64) (bool, error) {
 				known, err := o.store.KnownBotMessage(ctx, row.ChatID, id)
 				return !known, err
 			})

@@ -133,22 +133,29 @@ type Sent struct {
 // is harmless: "message is not modified", "message to delete not found" and
 // an expired callback query count as success.
 func (s *Sender) Send(ctx context.Context, m Message) (Sent, error) {
+	return s.send(ctx, m, false)
+}
+
+// send is Send; unsolicited marks a notification: a chat that refused one
+// a moment ago is not asked again, while a reply to the user's own message
+// is always tried (they may just have unblocked).
+func (s *Sender) send(ctx context.Context, m Message, unsolicited bool) (Sent, error) {
 	if err := m.Validate(); err != nil {
 		return Sent{}, err
 	}
-	if counted[m.Method] {
+	if counted(m.Method) {
 		cp := s.chat(m.ChatID)
 		cp.mu.Lock()
 		defer s.release(m.ChatID, cp)
 		if err := sleepUntil(ctx, cp.next); err != nil {
 			return Sent{}, err
 		}
-		sent, err := s.call(ctx, m)
+		sent, err := s.call(ctx, m, unsolicited)
 		cp.next = time.Now().Add(s.opts.ChatInterval)
 		s.chatSent(ctx, m.ChatID)
 		return sent, err
 	}
-	return s.call(ctx, m)
+	return s.call(ctx, m, unsolicited)
 }
 
 // chatSent pushes the chat's shared spacing to ChatInterval after now,
@@ -163,17 +170,17 @@ func (s *Sender) chatSent(ctx context.Context, chatID int64) {
 }
 
 // call tries one message up to Attempts times, pacing each try.
-func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
+func (s *Sender) call(ctx context.Context, m Message, unsolicited bool) (Sent, error) {
 	var lastErr error
 	backoff := s.opts.Backoff
 	for attempt := 0; attempt < s.opts.Attempts; attempt++ {
-		if err := s.pace(ctx, counted[m.Method], m.ChatID); err != nil {
+		if err := s.pace(ctx, counted(m.Method), m.ChatID); err != nil {
 			if ctx.Err() != nil {
 				return Sent{}, err
 			}
 			return Sent{}, &LocalError{Op: "book a send slot", Err: err}
 		}
-		if counted[m.Method] && m.unsolicited {
+		if counted(m.Method) && unsolicited {
 			if refused := s.refusedRecently(m.ChatID); refused != nil {
 				return Sent{}, refused
 			}
@@ -182,12 +189,12 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 			MessageID int64 `json:"message_id"`
 		}
 		var out any
-		if counted[m.Method] || m.Method == "editMessageText" || m.Method == "editMessageReplyMarkup" {
+		if counted(m.Method) || m.Method == "editMessageText" || m.Method == "editMessageReplyMarkup" {
 			out = &res
 		}
 		cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 		began := time.Now()
-		err := s.api.Call(cctx, m.Method, m.params(), out)
+		err := s.api.Call(cctx, m.Method, m.Params(), out)
 		cancel()
 		if s.opts.OnCall != nil {
 			s.opts.OnCall(m.Method, time.Since(began), err)
@@ -207,7 +214,7 @@ func (s *Sender) call(ctx context.Context, m Message) (Sent, error) {
 			if wait > s.opts.MaxWait {
 				return Sent{}, err
 			}
-		case IsAmbiguous(err) && counted[m.Method]:
+		case IsAmbiguous(err) && counted(m.Method):
 			return Sent{}, err // the caller probes before any resend
 		case IsTemporary(err):
 			s.opts.Logger.Info("telegram call failed, retrying", "method", m.Method, "chat", m.ChatID, "err", err, "backoff", backoff)

@@ -1,15 +1,19 @@
-package delivery
+package outbound
 
 import (
 	"encoding/json"
 	"fmt"
 )
 
-// counted says which methods post a new message: only those count against
-// Telegram's per-chat and global limits, and only those are unsafe to
-// repeat (a repeat shows the message twice).
-var counted = map[string]bool{
-	"sendMessage": true, "sendLocation": true, "sendVoice": true,
+// PostsMessage reports whether method posts a new message: only those
+// count against Telegram's per-chat and global limits, and only those are
+// unsafe to repeat (a repeat shows the message twice).
+func PostsMessage(method string) bool {
+	switch method {
+	case "sendMessage", "sendLocation", "sendVoice":
+		return true
+	}
+	return false
 }
 
 // Validate checks that a message names a method the sender knows and the
@@ -44,8 +48,8 @@ func (m Message) Validate() error {
 	return nil
 }
 
-// params renders a message as the Bot API parameters of its method.
-func (m Message) params() map[string]any {
+// Params renders a message as the Bot API parameters of its method.
+func (m Message) Params() map[string]any {
 	p := map[string]any{}
 	set := func(k string, v any, ok bool) {
 		if ok {
@@ -86,9 +90,9 @@ func (m Message) params() map[string]any {
 	return p
 }
 
-// inlineMarkup returns the message's reply_markup when it is an inline
+// InlineMarkup returns the message's reply_markup when it is an inline
 // keyboard (the only kind a sent message keeps), else nil.
-func (m Message) inlineMarkup() any {
+func (m Message) InlineMarkup() any {
 	if m.ReplyMarkup == nil {
 		return nil
 	}
@@ -112,5 +116,5 @@ func (m Message) Body() ([]byte, error) {
 	if m.MessageID == 0 && m.Ref != "" {
 		m.MessageID = 1
 	}
-	return json.Marshal(m.params())
+	return json.Marshal(m.Params())
 }
