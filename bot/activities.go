@@ -73,18 +73,6 @@ func (b *Bot) routesActivities() {
 	b.routesHistory()
 }
 
-// ib is one inline button; ikm an inline keyboard of rows.
-func ib(text, data string) models.InlineKeyboardButton {
-	return models.InlineKeyboardButton{Text: text, CallbackData: data}
-}
-
-// Empty rows are dropped; with none left the keyboard is empty, never
-// null (Telegram refuses "inline_keyboard": null and the user sees nothing).
-// An empty keyboard on an edit takes the old buttons away.
-func ikm(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
-	return inlineKb(rows...)
-}
-
 // nonce names one run of a flow: the update that started it, so a replayed
 // start gives the same buttons.
 func (r *req) nonce() string { return id(r.u.ID) }
@@ -106,17 +94,13 @@ func (r *req) inFlow(n string, flows ...string) (*State, bool, error) {
 // staleButton answers a button of a finished flow and changes nothing.
 func (r *req) staleButton() error { return r.toast(r.t("error.stale_button", nil), false) }
 
-// loadEditable returns customer id when the user may change it.
-func (r *req) loadEditable(cid int64) (crm.Customer, error) {
-	c, err := r.b.d.Store.Customer(r.ctx, cid)
-	if err != nil {
-		return c, err
-	}
-	if !crm.CanEdit(r.staff, c) {
-		return c, crm.Errorf(crm.EForbidden, "staff %d may not edit customer %d", r.staff.ID, cid)
-	}
-	return c, nil
-}
+// loadEditable returns customer cid when the user may change it; a
+// deleted customer is not found, one of another rep's forbidden.
+func (r *req) loadEditable(cid int64) (crm.Customer, error) { return r.customerByID(cid, true) }
+
+// loadViewable returns customer cid when the user may see it, as
+// loadEditable does.
+func (r *req) loadViewable(cid int64) (crm.Customer, error) { return r.customerByID(cid, false) }
 
 // startCustomerFlow begins flow at step for the customer the pressed button
 // names, if the user may change that customer. It returns the customer and
@@ -137,18 +121,6 @@ func (r *req) startCustomerFlow(args []string, flow, step string, data map[strin
 		st[k] = v
 	}
 	return c, nonce, true, r.setState(flow, step, st)
-}
-
-// loadViewable returns customer id when the user may see it.
-func (r *req) loadViewable(cid int64) (crm.Customer, error) {
-	c, err := r.b.d.Store.Customer(r.ctx, cid)
-	if err != nil {
-		return c, err
-	}
-	if !crm.CanView(r.staff, c) {
-		return c, crm.Errorf(crm.EForbidden, "staff %d may not see customer %d", r.staff.ID, cid)
-	}
-	return c, nil
 }
 
 // startLog asks how a call or visit with the customer went.

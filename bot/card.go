@@ -161,18 +161,18 @@ func (r *req) yearlyDate(d crm.ImportantDate) string {
 // when they may change it, claiming when it is in the pool.
 func cardKeyboard(r *req, c crm.Customer) *models.InlineKeyboardMarkup {
 	cid := id(c.ID)
-	history := inlineBtn(r.t("card.btn.history", nil), cb(actHistory, cid, "0"))
+	history := ib(r.t("card.btn.history", nil), cb(actHistory, cid, "0"))
 	if !crm.CanEdit(r.staff, c) {
 		var row []models.InlineKeyboardButton
 		if crm.CanClaim(r.staff, c) {
-			row = append(row, inlineBtn(r.t("card.btn.claim", nil), cb(actClaim, cid)))
+			row = append(row, ib(r.t("card.btn.claim", nil), cb(actClaim, cid)))
 		}
-		return inlineKb(append(row, history))
+		return ikm(append(row, history))
 	}
-	return inlineKb(
-		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.call", nil), cb(actLogCall, cid)), inlineBtn(r.t("card.btn.visit", nil), cb(actLogVisit, cid))},
-		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.note", nil), cb(actNote, cid)), inlineBtn(r.t("card.btn.followup", nil), cb(actFollowUp, cid))},
-		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.stage", nil), cb(actStageMenu, cid)), history},
-		[]models.InlineKeyboardButton{inlineBtn(r.t("card.btn.more", nil), cb(actMore, cid))},
+	return ikm(
+		[]models.InlineKeyboardButton{ib(r.t("card.btn.call", nil), cb(actLogCall, cid)), ib(r.t("card.btn.visit", nil), cb(actLogVisit, cid))},
+		[]models.InlineKeyboardButton{ib(r.t("card.btn.note", nil), cb(actNote, cid)), ib(r.t("card.btn.followup", nil), cb(actFollowUp, cid))},
+		[]models.InlineKeyboardButton{ib(r.t("card.btn.stage", nil), cb(actStageMenu, cid)), history},
+		[]models.InlineKeyboardButton{ib(r.t("card.btn.more", nil), cb(actMore, cid))},
 	)
 }

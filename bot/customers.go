@@ -131,7 +131,7 @@ func (b *Bot) openByPhone(r *req, e164 string) error {
 	c, err := b.d.Store.CustomerByPhone(r.ctx, e164)
 	switch {
 	case crm.IsCode(err, crm.ENotFound):
-		kb := inlineKb([]models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.create_with_phone", nil), cb(actNewWithPhone, strings.TrimPrefix(e164, "+")))})
+		kb := ikm([]models.InlineKeyboardButton{ib(r.t("customer.btn.create_with_phone", nil), cb(actNewWithPhone, strings.TrimPrefix(e164, "+")))})
 		return r.send(r.t("customer.phone_unknown", map[string]any{"Phone": phoneText(e164)}), kb)
 	case err != nil:
 		return err
@@ -268,7 +268,7 @@ func (b *Bot) nextStep(r *req, st *State, step, prompt string) error {
 }
 
 func skipKb(r *req) *models.InlineKeyboardMarkup {
-	return inlineKb([]models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.skip", nil), cb(actSkipStep))})
+	return ikm([]models.InlineKeyboardButton{ib(r.t("customer.btn.skip", nil), cb(actSkipStep))})
 }
 
 // afterCompany creates the customer, first asking managers and admins
@@ -280,9 +280,9 @@ func (b *Bot) afterCompany(r *req, st *State) error {
 	if err := r.setState(flowNewCustomer, "owner", st.Data); err != nil {
 		return err
 	}
-	return r.send(r.t("customer.ask_owner", nil), inlineKb([]models.InlineKeyboardButton{
-		inlineBtn(r.t("customer.btn.owner_me", nil), cb(actNewOwner, "m")),
-		inlineBtn(r.t("customer.btn.owner_pool", nil), cb(actNewOwner, "p")),
+	return r.send(r.t("customer.ask_owner", nil), ikm([]models.InlineKeyboardButton{
+		ib(r.t("customer.btn.owner_me", nil), cb(actNewOwner, "m")),
+		ib(r.t("customer.btn.owner_pool", nil), cb(actNewOwner, "p")),
 	}))
 }
 

@@ -17,11 +17,11 @@ var personalityTypes = []string{
 func (b *Bot) showPersonality(r *req, c crm.Customer, _ []string) error {
 	var btns []models.InlineKeyboardButton
 	for _, p := range personalityTypes {
-		btns = append(btns, inlineBtn(mark(p, c.PersonalityType == p), cb(actSetPersona, id(c.ID), p)))
+		btns = append(btns, ib(mark(p, c.PersonalityType == p), cb(actSetPersona, id(c.ID), p)))
 	}
 	rows := inlineRows(4, btns...)
-	rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.clear", nil), cb(actSetPersona, id(c.ID), "-"))}, backToMore(r, c))
-	return r.edit(r.t("customer.ask_personality", map[string]any{"Name": esc(c.Name)}), inlineKb(rows...))
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.clear", nil), cb(actSetPersona, id(c.ID), "-"))}, backToMore(r, c))
+	return r.edit(r.t("customer.ask_personality", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 func (b *Bot) onSetPersonality(r *req, c crm.Customer, args []string) error {
@@ -42,10 +42,10 @@ func (b *Bot) showRelationship(r *req, c crm.Customer, _ []string) error {
 	var rows [][]models.InlineKeyboardButton
 	for l := 1; l <= 5; l++ {
 		label := mark(r.t("card.level."+strconv.Itoa(l), nil), c.RelationshipLevel == l)
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(label, cb(actSetRelation, id(c.ID), strconv.Itoa(l)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(label, cb(actSetRelation, id(c.ID), strconv.Itoa(l)))})
 	}
-	rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.clear", nil), cb(actSetRelation, id(c.ID), "0"))}, backToMore(r, c))
-	return r.edit(r.t("customer.ask_relationship", map[string]any{"Name": esc(c.Name)}), inlineKb(rows...))
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.clear", nil), cb(actSetRelation, id(c.ID), "0"))}, backToMore(r, c))
+	return r.edit(r.t("customer.ask_relationship", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 func (b *Bot) onSetRelationship(r *req, c crm.Customer, args []string) error {
@@ -97,14 +97,14 @@ func (b *Bot) showReassign(r *req, c crm.Customer, _ []string) error {
 	}
 	var btns []models.InlineKeyboardButton
 	for _, s := range staff {
-		btns = append(btns, inlineBtn(mark(clipRunes(s.DisplayName, 30), s.ID == c.OwnerID), cb(actAssignTo, id(c.ID), id(s.ID))))
+		btns = append(btns, ib(mark(clipRunes(s.DisplayName, 30), s.ID == c.OwnerID), cb(actAssignTo, id(c.ID), id(s.ID))))
 	}
 	rows := inlineRows(2, btns...)
 	if canPool(r.staff, c) {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.to_pool", nil), cb(actAssignTo, id(c.ID), "0"))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.to_pool", nil), cb(actAssignTo, id(c.ID), "0"))})
 	}
 	rows = append(rows, backToMore(r, c))
-	return r.edit(r.t("customer.ask_owner_for", map[string]any{"Name": esc(c.Name)}), inlineKb(rows...))
+	return r.edit(r.t("customer.ask_owner_for", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 func (b *Bot) onAssignTo(r *req, c crm.Customer, args []string) error {

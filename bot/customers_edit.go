@@ -79,34 +79,34 @@ func (b *Bot) editable(h func(r *req, c crm.Customer, args []string) error) acti
 }
 
 func backToCard(r *req, c crm.Customer) []models.InlineKeyboardButton {
-	return []models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actCard, id(c.ID)))}
+	return []models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actCard, id(c.ID)))}
 }
 
 func backToMore(r *req, c crm.Customer) []models.InlineKeyboardButton {
-	return []models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actMore, id(c.ID)))}
+	return []models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actMore, id(c.ID)))}
 }
 
 func (b *Bot) showMore(r *req, c crm.Customer, _ []string) error {
 	cid := id(c.ID)
 	rows := [][]models.InlineKeyboardButton{
-		{inlineBtn(r.t("card.btn.edit", nil), cb(actEditMenu, cid)), inlineBtn(r.t("card.btn.phones", nil), cb(actPhones, cid))},
-		{inlineBtn(r.t("card.btn.tags", nil), cb(actTags, cid)), inlineBtn(r.t("card.btn.dates", nil), cb(actDates, cid))},
-		{inlineBtn(r.t("card.btn.personality", nil), cb(actPersonality, cid)), inlineBtn(r.t("card.btn.relationship", nil), cb(actRelationship, cid))},
+		{ib(r.t("card.btn.edit", nil), cb(actEditMenu, cid)), ib(r.t("card.btn.phones", nil), cb(actPhones, cid))},
+		{ib(r.t("card.btn.tags", nil), cb(actTags, cid)), ib(r.t("card.btn.dates", nil), cb(actDates, cid))},
+		{ib(r.t("card.btn.personality", nil), cb(actPersonality, cid)), ib(r.t("card.btn.relationship", nil), cb(actRelationship, cid))},
 	}
 	if r.staff.Role != crm.RoleRep {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("card.btn.reassign", nil), cb(actReassign, cid))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("card.btn.reassign", nil), cb(actReassign, cid))})
 	}
 	rows = append(rows, backToCard(r, c))
-	return r.edit(r.t("card.more", map[string]any{"Name": esc(c.Name)}), inlineKb(rows...))
+	return r.edit(r.t("card.more", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 func (b *Bot) showEditMenu(r *req, c crm.Customer, _ []string) error {
 	var btns []models.InlineKeyboardButton
 	for _, f := range editFields {
-		btns = append(btns, inlineBtn(r.t("customer.field."+f.name, nil), cb(actEditField, id(c.ID), f.code)))
+		btns = append(btns, ib(r.t("customer.field."+f.name, nil), cb(actEditField, id(c.ID), f.code)))
 	}
 	rows := append(inlineRows(2, btns...), backToMore(r, c))
-	return r.edit(r.t("customer.edit_which", map[string]any{"Name": esc(c.Name)}), inlineKb(rows...))
+	return r.edit(r.t("customer.edit_which", map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 func (b *Bot) onEditField(r *req, c crm.Customer, args []string) error {
@@ -128,7 +128,7 @@ func (b *Bot) askField(r *req, c crm.Customer, field string) error {
 	var kb *models.InlineKeyboardMarkup
 	for _, f := range editFields {
 		if f.name == field && field != "name" {
-			kb = inlineKb([]models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.clear", nil), cb(actClearField, id(c.ID), f.code))})
+			kb = ikm([]models.InlineKeyboardButton{ib(r.t("customer.btn.clear", nil), cb(actClearField, id(c.ID), f.code))})
 		}
 	}
 	prompt := r.t("customer.ask_field", map[string]any{"Field": r.t("customer.field."+field, nil), "Current": esc(fieldValue(c, field))})
@@ -288,13 +288,13 @@ func (b *Bot) addTags(r *req, c crm.Customer, text string) error {
 func (b *Bot) showPhones(r *req, c crm.Customer, _ []string) error {
 	var rows [][]models.InlineKeyboardButton
 	for _, p := range c.Phones {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.remove", map[string]any{"Value": p}), cb(actPhoneRemove, id(c.ID), strings.TrimPrefix(p, "+")))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.remove", map[string]any{"Value": p}), cb(actPhoneRemove, id(c.ID), strings.TrimPrefix(p, "+")))})
 	}
 	if len(c.Phones) < crm.MaxCustomerPh {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.add_phone", nil), cb(actPhoneAdd, id(c.ID)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.add_phone", nil), cb(actPhoneAdd, id(c.ID)))})
 	}
 	rows = append(rows, backToMore(r, c))
-	return r.edit(r.n("customer.phones", len(c.Phones), map[string]any{"Name": esc(c.Name)}), inlineKb(rows...))
+	return r.edit(r.n("customer.phones", len(c.Phones), map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 func (b *Bot) onPhoneRemove(r *req, c crm.Customer, args []string) error {
@@ -311,14 +311,14 @@ func (b *Bot) onPhoneRemove(r *req, c crm.Customer, args []string) error {
 func (b *Bot) showTags(r *req, c crm.Customer, _ []string) error {
 	var btns []models.InlineKeyboardButton
 	for i, t := range c.Tags {
-		btns = append(btns, inlineBtn(r.t("customer.btn.remove", map[string]any{"Value": clipRunes(t, 20)}), cb(actTagRemove, id(c.ID), strconv.Itoa(i))))
+		btns = append(btns, ib(r.t("customer.btn.remove", map[string]any{"Value": clipRunes(t, 20)}), cb(actTagRemove, id(c.ID), strconv.Itoa(i))))
 	}
 	rows := inlineRows(2, btns...)
 	if len(c.Tags) < crm.MaxTags {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("customer.btn.add_tags", nil), cb(actTagAdd, id(c.ID)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.add_tags", nil), cb(actTagAdd, id(c.ID)))})
 	}
 	rows = append(rows, backToMore(r, c))
-	return r.edit(r.n("customer.tags", len(c.Tags), map[string]any{"Name": esc(c.Name)}), inlineKb(rows...))
+	return r.edit(r.n("customer.tags", len(c.Tags), map[string]any{"Name": esc(c.Name)}), ikm(rows...))
 }
 
 func (b *Bot) onTagRemove(r *req, c crm.Customer, args []string) error {

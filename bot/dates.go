@@ -222,7 +222,7 @@ func (b *Bot) onDateMonth(r *req, args []string) error {
 		return r.staleButton()
 	}
 	var rows [][]models.InlineKeyboardButton
-	for d := 1; d <= maxDayOf(cal, m); d++ {
+	for d := 1; d <= calendar.MaxDay(cal, m); d++ {
 		if (d-1)%7 == 0 {
 			rows = append(rows, nil)
 		}
@@ -242,7 +242,7 @@ func (b *Bot) onDateDay(r *req, args []string) error {
 	cal, okc := calendarsByInitial[argStr(args, 1)]
 	m, okm := argInt(args, 2)
 	d, okd := argInt(args, 3)
-	if !ok || !okc || !okm || !okd || m < 1 || m > 12 || d < 1 || d > maxDayOf(cal, m) {
+	if !ok || !okc || !okm || !okd || m < 1 || m > 12 || d < 1 || d > calendar.MaxDay(cal, m) {
 		return r.staleButton()
 	}
 	return b.saveDate(r, st, crm.ImportantDate{Calendar: string(cal), Month: m, Day: d})

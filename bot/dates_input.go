@@ -2,74 +2,19 @@ package bot
 
 import (
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/telecrm/crmbot/internal/calendar"
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/i18n"
 	"github.com/telecrm/crmbot/internal/textnorm"
+	"github.com/telecrm/crmbot/internal/when"
 )
-
-// maxDayOf is the longest month m of cal can be in any year (30 Esfand and
-// 29 February count: they exist in leap years).
-func maxDayOf(cal calendar.Calendar, m int) int {
-	switch {
-	case m < 1 || m > 12:
-		return 0
-	case cal == calendar.Gregorian:
-		return calendar.DaysInMonth(cal, 2000, m)
-	case cal == calendar.Jalali && m <= 6:
-		return 31
-	case cal == calendar.Jalali || cal == calendar.Hijri:
-		return 30
-	}
-	return 0
-}
 
 var (
 	numericDate = regexp.MustCompile(`^(\d{3,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})$`)
 	numberRun   = regexp.MustCompile(`\d+`)
 )
-
-// monthWord is a month name as people type it, folded.
-type monthWord struct {
-	word  string
-	cal   calendar.Calendar
-	month int
-}
-
-// monthWords lists every month name of every calendar in every language,
-// folded, longest first, plus English abbreviations ("feb", "sept").
-func monthWords() []monthWord {
-	var out []monthWord
-	seen := map[string]bool{}
-	add := func(w string, cal calendar.Calendar, m int) {
-		w = textnorm.Fold(w)
-		key := w + "|" + string(cal)
-		if w == "" || seen[key] {
-			return
-		}
-		seen[key] = true
-		out = append(out, monthWord{w, cal, m})
-	}
-	for _, cal := range []calendar.Calendar{calendar.Jalali, calendar.Gregorian, calendar.Hijri} {
-		for _, lang := range i18n.Supported() {
-			for i, name := range calendar.MonthNames(lang, cal) {
-				add(name, cal, i+1)
-				if lang == "en" && len(name) > 3 {
-					add(name[:3], cal, i+1)
-					if name == "September" {
-						add("sept", cal, i+1)
-					}
-				}
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return len(out[i].word) > len(out[j].word) })
-	return out
-}
 
 // parseYearlyDate reads an important date typed in any calendar, language
 // and digits: "۳۰ اسفند", "1370/12/30", "29 Feb", "١٥ رمضان ١٤٢٠". A
@@ -99,15 +44,15 @@ func parseYearlyDate(text string, userCal calendar.Calendar, lang string) (crm.I
 		}
 		return d, validYearly(d)
 	}
-	var found []monthWord
+	var found []when.MonthWord
 	rest := ""
-	for _, mw := range monthWords() {
-		if i := wordIndex(s, mw.word); i >= 0 {
-			if len(found) > 0 && found[0].word != mw.word {
+	for _, mw := range when.MonthWords() {
+		if i := wordIndex(s, mw.Word); i >= 0 {
+			if len(found) > 0 && found[0].Word != mw.Word {
 				break
 			}
 			found = append(found, mw)
-			rest = s[:i] + " " + s[i+len(mw.word):]
+			rest = s[:i] + " " + s[i+len(mw.Word):]
 		}
 	}
 	if len(found) == 0 {
@@ -115,7 +60,7 @@ func parseYearlyDate(text string, userCal calendar.Calendar, lang string) (crm.I
 	}
 	pick := found[0]
 	for _, mw := range found {
-		if mw.cal == userCal {
+		if mw.Calendar == userCal {
 			pick = mw
 		}
 	}
@@ -123,7 +68,7 @@ func parseYearlyDate(text string, userCal calendar.Calendar, lang string) (crm.I
 	if len(nums) == 0 || len(nums) > 2 || strings.TrimSpace(numberRun.ReplaceAllString(rest, "")) != "" {
 		return d, false
 	}
-	d.Calendar, d.Month = string(pick.cal), pick.month
+	d.Calendar, d.Month = string(pick.Calendar), pick.Month
 	for _, n := range nums {
 		v, _ := strconv.Atoi(n)
 		switch {
@@ -156,7 +101,7 @@ func wordIndex(s, w string) int {
 
 func validYearly(d crm.ImportantDate) bool {
 	cal := calendar.Calendar(d.Calendar)
-	if d.Day < 1 || d.Day > maxDayOf(cal, d.Month) {
+	if d.Day < 1 || d.Day > calendar.MaxDay(cal, d.Month) {
 		return false
 	}
 	if d.Year != 0 {

@@ -29,6 +29,9 @@ func TestParseYearlyDate(t *testing.T) {
 		{"٢٩ فبراير", calendar.Gregorian, "ar", crm.ImportantDate{Calendar: "gregorian", Month: 2, Day: 29}, true},
 		{"2 جمادى الآخرة", calendar.Hijri, "ar", crm.ImportantDate{Calendar: "hijri", Month: 6, Day: 2}, true},
 		{"10 آذر", calendar.Jalali, "fa", crm.ImportantDate{Calendar: "jalali", Month: 9, Day: 10}, true},
+		// The one month table (internal/when's) knows the Persian names of Hijri months too.
+		{"۵ ربیع‌الآخر", calendar.Hijri, "fa", crm.ImportantDate{Calendar: "hijri", Month: 4, Day: 5}, true},
+		{"3 sept", calendar.Gregorian, "en", crm.ImportantDate{Calendar: "gregorian", Month: 9, Day: 3}, true},
 		{"1404/12/30", calendar.Jalali, "fa", crm.ImportantDate{}, false}, // 1404 is a common year
 		{"31 مهر", calendar.Jalali, "fa", crm.ImportantDate{}, false},
 		{"30 Feb", calendar.Gregorian, "en", crm.ImportantDate{}, false},

@@ -259,3 +259,20 @@ func hasKey(msgs []outbound.Message, label string) bool {
 	}
 	return false
 }
+
+// A deleted customer is "not found" whichever way a button reaches it
+// (a card, a call, a note, history), never "forbidden".
+func TestADeletedCustomerIsNotFoundEverywhere(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	rep := h.member(100, "Sara", "rep", "en", 0)
+	cid := h.customer("Gone Co", rep.id)
+	h.exec(`UPDATE customers SET deleted_at = now() WHERE id = $1`, cid)
+	notFound := h.tr("en", "error.not_found", nil)
+	for _, data := range []string{cb(actCard, id(cid)), cb(actLogCall, id(cid)), cb(actNote, id(cid)), cb(actHistory, id(cid), "0"), cb(actFollowUp, id(cid))} {
+		got := h.press(rep.user, 1, data)
+		if len(got) != 1 || got[0].Text != notFound {
+			t.Errorf("%s on a deleted customer: %s, want %q", data, dump(got), notFound)
+		}
+	}
+}

@@ -39,9 +39,9 @@ func (b *Bot) startInvite(r *req, edit bool) error {
 	case crm.RoleAdmin:
 		var btns []models.InlineKeyboardButton
 		for _, role := range roles {
-			btns = append(btns, inlineBtn(r.t("staff.role."+string(role), nil), cb(actInviteRole, string(role))))
+			btns = append(btns, ib(r.t("staff.role."+string(role), nil), cb(actInviteRole, string(role))))
 		}
-		return r.show(r.t("invite.ask_role", nil), inlineKb(btns), edit)
+		return r.show(r.t("invite.ask_role", nil), ikm(btns), edit)
 	}
 	return crm.Errorf(crm.EForbidden, "reps do not invite")
 }
@@ -71,10 +71,10 @@ func (b *Bot) onInviteRole(r *req, args []string) error {
 	}
 	var btns []models.InlineKeyboardButton
 	for _, t := range teams {
-		btns = append(btns, inlineBtn(clipRunes(t.Name, 30), cb(actInviteTeam, string(role), id(t.ID))))
+		btns = append(btns, ib(clipRunes(t.Name, 30), cb(actInviteTeam, string(role), id(t.ID))))
 	}
-	rows := append(inlineRows(2, btns...), []models.InlineKeyboardButton{inlineBtn(r.t("invite.no_team", nil), cb(actInviteTeam, string(role), "0"))})
-	return r.edit(r.t("invite.ask_team", map[string]any{"Role": r.t("staff.role."+string(role), nil)}), inlineKb(rows...))
+	rows := append(inlineRows(2, btns...), []models.InlineKeyboardButton{ib(r.t("invite.no_team", nil), cb(actInviteTeam, string(role), "0"))})
+	return r.edit(r.t("invite.ask_team", map[string]any{"Role": r.t("staff.role."+string(role), nil)}), ikm(rows...))
 }
 
 func (b *Bot) onInviteTeam(r *req, args []string) error {
@@ -119,7 +119,7 @@ func (b *Bot) invite(r *req, role crm.Role, team int64) error {
 	if team != 0 {
 		msg = "invite.created_team"
 	}
-	kb := inlineKb([]models.InlineKeyboardButton{inlineBtn(r.t("invite.btn.revoke", nil), cb(actInviteRevoke, id(inviteID)))})
+	kb := ikm([]models.InlineKeyboardButton{ib(r.t("invite.btn.revoke", nil), cb(actInviteRevoke, id(inviteID)))})
 	if err := r.finish(); err != nil {
 		return err
 	}

@@ -8,13 +8,16 @@ import (
 	"github.com/telecrm/crmbot/internal/format"
 )
 
-// inlineBtn is one inline button.
-func inlineBtn(text, data string) models.InlineKeyboardButton {
+// ib is one inline button.
+func ib(text, data string) models.InlineKeyboardButton {
 	return models.InlineKeyboardButton{Text: text, CallbackData: data}
 }
 
-// inlineKb is an inline keyboard of rows; empty rows are dropped.
-func inlineKb(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
+// ikm is an inline keyboard of rows. Empty rows are dropped; with none
+// left the keyboard is empty, never null (Telegram refuses
+// "inline_keyboard": null and the user sees nothing). An empty keyboard on
+// an edit takes the old buttons away.
+func ikm(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
 	for _, row := range rows {
 		if len(row) > 0 {

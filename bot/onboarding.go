@@ -97,13 +97,13 @@ func (b *Bot) langOrder(r *req) []string {
 func (b *Bot) askLang(r *req, mode string, edit bool) error {
 	var btns []models.InlineKeyboardButton
 	for _, l := range b.langOrder(r) {
-		btns = append(btns, inlineBtn(mark(languageNames[l], mode == "s" && l == r.staff.Locale), cb(actPickLang, mode, l)))
+		btns = append(btns, ib(mark(languageNames[l], mode == "s" && l == r.staff.Locale), cb(actPickLang, mode, l)))
 	}
 	text := r.t("onboarding.ask_language", map[string]any{"Name": esc(r.staff.DisplayName)})
 	if mode == "s" {
 		text = r.t("settings.ask_language", nil)
 	}
-	return r.show(text, inlineKb(btns), edit)
+	return r.show(text, ikm(btns), edit)
 }
 
 // show edits the message a button is on, or sends a new one.
@@ -162,9 +162,9 @@ func (b *Bot) askCal(r *req, mode string, edit bool) error {
 	var rows [][]models.InlineKeyboardButton
 	for _, c := range calendarsFor(r.staff.Locale) {
 		label := r.calendarLabel(c)
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(mark(label, c == r.staff.Calendar), cb(actPickCal, mode, c))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(mark(label, c == r.staff.Calendar), cb(actPickCal, mode, c))})
 	}
-	return r.show(r.t("onboarding.ask_calendar", nil), inlineKb(rows...), edit)
+	return r.show(r.t("onboarding.ask_calendar", nil), ikm(rows...), edit)
 }
 
 func (b *Bot) onPickCal(r *req, args []string) error {
@@ -188,9 +188,9 @@ func (b *Bot) askZone(r *req, mode string, edit bool) error {
 	var btns []models.InlineKeyboardButton
 	for _, i := range zoneOrder(r.staff.Locale) {
 		z := timeZones[i]
-		btns = append(btns, inlineBtn(mark(r.t("settings.tz."+z.key, nil), z.zone == r.staff.TimeZone), cb(actPickZone, mode, strconv.Itoa(i))))
+		btns = append(btns, ib(mark(r.t("settings.tz."+z.key, nil), z.zone == r.staff.TimeZone), cb(actPickZone, mode, strconv.Itoa(i))))
 	}
-	return r.show(r.t("onboarding.ask_timezone", nil), inlineKb(inlineRows(2, btns...)...), edit)
+	return r.show(r.t("onboarding.ask_timezone", nil), ikm(inlineRows(2, btns...)...), edit)
 }
 
 func (b *Bot) onPickZone(r *req, args []string) error {

@@ -46,7 +46,7 @@ func (b *Bot) search(r *req, query string, page int, edit bool) error {
 	}
 	var rows [][]models.InlineKeyboardButton
 	for _, c := range visible {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(resultLabel(r, c), cb(actCard, id(c.ID)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(resultLabel(r, c), cb(actCard, id(c.ID)))})
 	}
 	nav, err := searchNav(r, q, page, total)
 	if err != nil {
@@ -55,9 +55,9 @@ func (b *Bot) search(r *req, query string, page int, edit bool) error {
 	rows = append(rows, nav)
 	text := r.n("search.found", total, map[string]any{"Query": esc(clipRunes(query, 60)), "Page": page + 1, "Pages": (total + searchPageSize - 1) / searchPageSize})
 	if edit {
-		return r.edit(text, inlineKb(rows...))
+		return r.edit(text, ikm(rows...))
 	}
-	return r.send(text, inlineKb(rows...))
+	return r.send(text, ikm(rows...))
 }
 
 // resultLabel is a result button: the name, then the company or phone.
@@ -89,10 +89,10 @@ func searchNav(r *req, q string, page, total int) ([]models.InlineKeyboardButton
 	}
 	var nav []models.InlineKeyboardButton
 	if page > 0 {
-		nav = append(nav, inlineBtn(r.t("common.previous", nil), data(page-1)))
+		nav = append(nav, ib(r.t("common.previous", nil), data(page-1)))
 	}
 	if page+1 < pages {
-		nav = append(nav, inlineBtn(r.t("common.next", nil), data(page+1)))
+		nav = append(nav, ib(r.t("common.next", nil), data(page+1)))
 	}
 	return nav, nil
 }

@@ -103,17 +103,17 @@ func (r *req) settingsSummary() string {
 // organisation's settings for admins.
 func (b *Bot) showSettings(r *req, edit bool) error {
 	rows := [][]models.InlineKeyboardButton{
-		{inlineBtn(r.t("settings.btn.language", nil), cb(actSettings, "l")), inlineBtn(r.t("settings.btn.calendar", nil), cb(actSettings, "c"))},
-		{inlineBtn(r.t("settings.btn.timezone", nil), cb(actSettings, "z")), inlineBtn(r.t("settings.btn.hours", nil), cb(actSettings, "h"))},
+		{ib(r.t("settings.btn.language", nil), cb(actSettings, "l")), ib(r.t("settings.btn.calendar", nil), cb(actSettings, "c"))},
+		{ib(r.t("settings.btn.timezone", nil), cb(actSettings, "z")), ib(r.t("settings.btn.hours", nil), cb(actSettings, "h"))},
 	}
 	if crm.CanManageOrg(r.staff) {
 		rows = append(rows,
-			[]models.InlineKeyboardButton{inlineBtn(r.t("settings.btn.pipeline", nil), cb(actPipeline)), inlineBtn(r.t("settings.btn.teams", nil), cb(actTeams))},
-			[]models.InlineKeyboardButton{inlineBtn(r.t("settings.btn.staff", nil), cb(actStaffList)), inlineBtn(r.t("settings.btn.invite", nil), cb(actInvite))})
+			[]models.InlineKeyboardButton{ib(r.t("settings.btn.pipeline", nil), cb(actPipeline)), ib(r.t("settings.btn.teams", nil), cb(actTeams))},
+			[]models.InlineKeyboardButton{ib(r.t("settings.btn.staff", nil), cb(actStaffList)), ib(r.t("settings.btn.invite", nil), cb(actInvite))})
 	} else if r.staff.Role == crm.RoleManager {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("settings.btn.invite", nil), cb(actInvite))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("settings.btn.invite", nil), cb(actInvite))})
 	}
-	return r.show(r.settingsSummary(), inlineKb(rows...), edit)
+	return r.show(r.settingsSummary(), ikm(rows...), edit)
 }
 
 // afterSetting shows the settings again after a change, in the (maybe
@@ -149,10 +149,10 @@ func (b *Bot) askHours(r *req) error {
 	current := hoursPreset(r.staff.WorkHours)
 	var rows [][]models.InlineKeyboardButton
 	for i, p := range hoursPresets {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(mark(r.hoursLabel(p), p == current), cb(actPickHours, strconv.Itoa(i)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(mark(r.hoursLabel(p), p == current), cb(actPickHours, strconv.Itoa(i)))})
 	}
-	rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actSettings))})
-	return r.edit(r.t("settings.ask_hours", nil), inlineKb(rows...))
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actSettings))})
+	return r.edit(r.t("settings.ask_hours", nil), ikm(rows...))
 }
 
 func (b *Bot) onPickHours(r *req, args []string) error {

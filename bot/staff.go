@@ -52,10 +52,10 @@ func (b *Bot) showStaff(r *req, edit bool) error {
 			label = r.t("staff.entry_inactive", map[string]any{"Name": clipRunes(s.DisplayName, 24)})
 		}
 		if len(btns) < maxStaffButtons {
-			btns = append(btns, inlineBtn(label, cb(actStaffView, id(s.ID))))
+			btns = append(btns, ib(label, cb(actStaffView, id(s.ID))))
 		}
 	}
-	return r.show(r.n("staff.list", active, nil), inlineKb(inlineRows(2, btns...)...), edit)
+	return r.show(r.n("staff.list", active, nil), ikm(inlineRows(2, btns...)...), edit)
 }
 
 func (b *Bot) showStaffMember(r *req, s crm.Staff) error {
@@ -74,18 +74,18 @@ func (b *Bot) showStaffMember(r *req, s crm.Staff) error {
 	text := r.t(msg, map[string]any{"Name": esc(s.DisplayName), "Role": r.t("staff.role."+string(s.Role), nil), "Team": team})
 	var rows [][]models.InlineKeyboardButton
 	if s.Active && s.ID != r.staff.ID {
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("staff.btn.deactivate", nil), cb(actStaffDeactivate, id(s.ID)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("staff.btn.deactivate", nil), cb(actStaffDeactivate, id(s.ID)))})
 	}
-	rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actStaffList))})
-	return r.edit(text, inlineKb(rows...))
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actStaffList))})
+	return r.edit(text, ikm(rows...))
 }
 
 func (b *Bot) askDeactivate(r *req, s crm.Staff) error {
 	if !s.Active || s.ID == r.staff.ID {
 		return crm.Errorf(crm.EStale, "cannot deactivate")
 	}
-	return r.edit(r.t("staff.confirm_deactivate", map[string]any{"Name": esc(s.DisplayName)}), inlineKb(
-		[]models.InlineKeyboardButton{inlineBtn(r.t("staff.btn.confirm_deactivate", nil), cb(actStaffConfirm, id(s.ID))), inlineBtn(r.t("common.cancel", nil), cb(actStaffView, id(s.ID)))}))
+	return r.edit(r.t("staff.confirm_deactivate", map[string]any{"Name": esc(s.DisplayName)}), ikm(
+		[]models.InlineKeyboardButton{ib(r.t("staff.btn.confirm_deactivate", nil), cb(actStaffConfirm, id(s.ID))), ib(r.t("common.cancel", nil), cb(actStaffView, id(s.ID)))}))
 }
 
 // onDeactivate ends s's access at once; their customers go to their
@@ -111,5 +111,5 @@ func (b *Bot) onDeactivate(r *req, s crm.Staff) error {
 		data["Heir"] = esc(h.DisplayName)
 		msg = "staff.deactivated_heir"
 	}
-	return r.edit(r.t(msg, data), inlineKb([]models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actStaffList))}))
+	return r.edit(r.t(msg, data), ikm([]models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actStaffList))}))
 }

@@ -84,11 +84,11 @@ func (b *Bot) showStageMenu(r *req, c crm.Customer, _ []string) error {
 		if s.NeedsReason() {
 			label = r.t("stage.option_exit", map[string]any{"N": i + 1, "Name": s.Name(r.lang())})
 		}
-		rows = append(rows, []models.InlineKeyboardButton{inlineBtn(mark(label, s.ID == c.StageID), cb(actStageMove, id(c.ID), id(s.ID)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(mark(label, s.ID == c.StageID), cb(actStageMove, id(c.ID), id(s.ID)))})
 	}
 	rows = append(rows, backToCard(r, c))
 	text := r.t("stage.menu", map[string]any{"Name": esc(c.Name), "Stage": esc(current.Name(r.lang()))})
-	return r.edit(text, inlineKb(rows...))
+	return r.edit(text, ikm(rows...))
 }
 
 // stageMove builds and validates a move of c to stage sid. A customer in
@@ -146,11 +146,11 @@ func (b *Bot) askReason(r *req, c crm.Customer, m crm.StageMove) error {
 		if p == "other" {
 			continue // "other" needs a text: typing one is the same thing
 		}
-		btns = append(btns, inlineBtn(r.t("stage.reason."+p, nil), cb(actStageReason, id(c.ID), id(m.To.ID), strconv.Itoa(i))))
+		btns = append(btns, ib(r.t("stage.reason."+p, nil), cb(actStageReason, id(c.ID), id(m.To.ID), strconv.Itoa(i))))
 	}
 	rows := append(inlineRows(2, btns...), backToCard(r, c))
 	text := r.t("stage.ask_reason", map[string]any{"Name": esc(c.Name), "Stage": esc(m.To.Name(r.lang()))})
-	return r.edit(text, inlineKb(rows...))
+	return r.edit(text, ikm(rows...))
 }
 
 func (b *Bot) onStageReason(r *req, c crm.Customer, args []string) error {

@@ -94,20 +94,20 @@ func (b *Bot) showPipeline(r *req, edit bool) error {
 			label = r.t("stage.option_exit", map[string]any{"N": i + 1, "Name": s.Name(r.lang())})
 		}
 		lines = append(lines, esc(label))
-		btns = append(btns, inlineBtn(label, cb(actPipeStage, id(s.ID))))
+		btns = append(btns, ib(label, cb(actPipeStage, id(s.ID))))
 	}
 	rows := inlineRows(2, btns...)
-	rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("stage.btn.add", nil), cb(actPipeNewStage))})
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("stage.btn.add", nil), cb(actPipeNewStage))})
 	for _, t := range templates {
 		if t != tpl {
-			rows = append(rows, []models.InlineKeyboardButton{inlineBtn(r.t("stage.btn.switch", map[string]any{"Template": r.t("stage.template."+t, nil)}), cb(actPipeSwitch, t))})
+			rows = append(rows, []models.InlineKeyboardButton{ib(r.t("stage.btn.switch", map[string]any{"Template": r.t("stage.template."+t, nil)}), cb(actPipeSwitch, t))})
 		}
 	}
 	text := strings.Join(lines, "\n")
 	if edit {
-		return r.edit(text, inlineKb(rows...))
+		return r.edit(text, ikm(rows...))
 	}
-	return r.send(text, inlineKb(rows...))
+	return r.send(text, ikm(rows...))
 }
 
 func (b *Bot) onPipeSwitch(r *req, args []string) error {
@@ -126,11 +126,11 @@ func (b *Bot) onPipeSwitch(r *req, args []string) error {
 func (b *Bot) showPipeStage(r *req, s crm.Stage) error {
 	text := r.t("stage.detail", map[string]any{"En": esc(s.Names["en"]), "Fa": esc(s.Names["fa"]), "Ar": esc(s.Names["ar"]), "Kind": r.t("stage.kind."+string(s.Kind), nil)})
 	sid := id(s.ID)
-	return r.edit(text, inlineKb(
-		[]models.InlineKeyboardButton{inlineBtn(r.t("stage.btn.rename", nil), cb(actPipeRename, sid))},
-		[]models.InlineKeyboardButton{inlineBtn(r.t("stage.btn.up", nil), cb(actPipeUp, sid)), inlineBtn(r.t("stage.btn.down", nil), cb(actPipeDown, sid))},
-		[]models.InlineKeyboardButton{inlineBtn(r.t("stage.btn.archive", nil), cb(actPipeArchive, sid))},
-		[]models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actPipeline))},
+	return r.edit(text, ikm(
+		[]models.InlineKeyboardButton{ib(r.t("stage.btn.rename", nil), cb(actPipeRename, sid))},
+		[]models.InlineKeyboardButton{ib(r.t("stage.btn.up", nil), cb(actPipeUp, sid)), ib(r.t("stage.btn.down", nil), cb(actPipeDown, sid))},
+		[]models.InlineKeyboardButton{ib(r.t("stage.btn.archive", nil), cb(actPipeArchive, sid))},
+		[]models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actPipeline))},
 	))
 }
 

@@ -94,10 +94,10 @@ func (b *Bot) showTeams(r *req, edit bool) error {
 	}
 	var btns []models.InlineKeyboardButton
 	for _, t := range teams {
-		btns = append(btns, inlineBtn(clipRunes(t.Name, 30), cb(actTeamView, id(t.ID))))
+		btns = append(btns, ib(clipRunes(t.Name, 30), cb(actTeamView, id(t.ID))))
 	}
-	rows := append(inlineRows(2, btns...), []models.InlineKeyboardButton{inlineBtn(r.t("team.btn.new", nil), cb(actTeamNew))})
-	return r.show(r.n("team.list", len(teams), nil), inlineKb(rows...), edit)
+	rows := append(inlineRows(2, btns...), []models.InlineKeyboardButton{ib(r.t("team.btn.new", nil), cb(actTeamNew))})
+	return r.show(r.n("team.list", len(teams), nil), ikm(rows...), edit)
 }
 
 func (b *Bot) onNewTeam(r *req, _ []string) error {
@@ -146,7 +146,7 @@ func (b *Bot) showTeam(r *req, t crm.Team, _ []string) error {
 			continue
 		}
 		names = append(names, esc(m.DisplayName))
-		remove = append(remove, inlineBtn(r.t("team.btn.remove", map[string]any{"Name": clipRunes(m.DisplayName, 20)}), cb(actTeamRemove, id(t.ID), id(m.ID))))
+		remove = append(remove, ib(r.t("team.btn.remove", map[string]any{"Name": clipRunes(m.DisplayName, 20)}), cb(actTeamRemove, id(t.ID), id(m.ID))))
 	}
 	text := r.t("team.detail", map[string]any{"Team": esc(t.Name), "Manager": manager, "Members": r.n("team.members", len(names), nil)})
 	if len(names) > 0 {
@@ -154,13 +154,13 @@ func (b *Bot) showTeam(r *req, t crm.Team, _ []string) error {
 	}
 	tid := id(t.ID)
 	rows := [][]models.InlineKeyboardButton{
-		{inlineBtn(r.t("team.btn.manager", nil), cb(actTeamManagers, tid)), inlineBtn(r.t("team.btn.add", nil), cb(actTeamAddList, tid))},
+		{ib(r.t("team.btn.manager", nil), cb(actTeamManagers, tid)), ib(r.t("team.btn.add", nil), cb(actTeamAddList, tid))},
 	}
 	rows = append(rows, inlineRows(2, remove...)...)
 	rows = append(rows,
-		[]models.InlineKeyboardButton{inlineBtn(r.t("team.btn.overview", nil), cb(actTeamOverview, tid))},
-		[]models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actTeams))})
-	return r.show(text, inlineKb(rows...), r.cb != nil)
+		[]models.InlineKeyboardButton{ib(r.t("team.btn.overview", nil), cb(actTeamOverview, tid))},
+		[]models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actTeams))})
+	return r.show(text, ikm(rows...), r.cb != nil)
 }
 
 // pickStaff lists active staff to make manager of t or add to it.
@@ -174,14 +174,14 @@ func (b *Bot) pickStaff(r *req, t crm.Team, action string) error {
 		if len(btns) == maxStaffButtons || (action == actTeamAdd && s.TeamID == t.ID) {
 			continue
 		}
-		btns = append(btns, inlineBtn(clipRunes(s.DisplayName, 30), cb(action, id(t.ID), id(s.ID))))
+		btns = append(btns, ib(clipRunes(s.DisplayName, 30), cb(action, id(t.ID), id(s.ID))))
 	}
-	rows := append(inlineRows(2, btns...), []models.InlineKeyboardButton{inlineBtn(r.t("common.back", nil), cb(actTeamView, id(t.ID)))})
+	rows := append(inlineRows(2, btns...), []models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actTeamView, id(t.ID)))})
 	prompt := "team.ask_manager"
 	if action == actTeamAdd {
 		prompt = "team.ask_member"
 	}
-	return r.edit(r.t(prompt, map[string]any{"Team": esc(t.Name)}), inlineKb(rows...))
+	return r.edit(r.t(prompt, map[string]any{"Team": esc(t.Name)}), ikm(rows...))
 }
 
 // staffArg loads the active staff member named by args[0].

@@ -27,9 +27,9 @@ func (b *Bot) teamCommand(r *req) error {
 		}
 		var btns []models.InlineKeyboardButton
 		for _, t := range teams {
-			btns = append(btns, inlineBtn(clipRunes(t.Name, 30), cb(actTeamOverview, id(t.ID))))
+			btns = append(btns, ib(clipRunes(t.Name, 30), cb(actTeamOverview, id(t.ID))))
 		}
-		return r.send(r.n("team.pick", len(teams), nil), inlineKb(inlineRows(2, btns...)...))
+		return r.send(r.n("team.pick", len(teams), nil), ikm(inlineRows(2, btns...)...))
 	}
 	return crm.Errorf(crm.EForbidden, "no team to see")
 }

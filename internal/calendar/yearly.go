@@ -2,8 +2,14 @@ package calendar
 
 import "time"
 
-// maxDay is the longest a month m can ever be in cal (any year).
-func maxDay(cal Calendar, m int) int {
+// MaxDay is the longest month m can ever be in cal, in any year (31 for
+// the first six Jalali months, 30 for any Hijri month, 29 for February):
+// the last day an important date given without a year may fall on. It is 0
+// for a month out of range or an unknown calendar.
+func MaxDay(cal Calendar, m int) int {
+	if m < 1 || m > 12 {
+		return 0
+	}
 	switch cal {
 	case Gregorian:
 		return time.Date(2000, time.Month(m)+1, 0, 12, 0, 0, 0, time.UTC).Day()
@@ -29,7 +35,7 @@ func maxDay(cal Calendar, m int) int {
 // valid, month is not 1–12, day can never occur in that month (31 Mehr), or
 // the result would leave the calendar's supported range.
 func NextOccurrence(cal Calendar, month, day int, after time.Time, loc *time.Location) time.Time {
-	if !cal.Valid() || month < 1 || month > 12 || day < 1 || day > maxDay(cal, month) {
+	if !cal.Valid() || month < 1 || month > 12 || day < 1 || day > MaxDay(cal, month) {
 		return time.Time{}
 	}
 	if loc == nil {

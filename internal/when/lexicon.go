@@ -221,3 +221,26 @@ func (l *lexicon) match(toks []string) []phrase {
 	}
 	return out
 }
+
+// MonthWord is a month name as people type it, folded (textnorm.Fold),
+// with the month and calendar it names.
+type MonthWord struct {
+	Word     string
+	Calendar calendar.Calendar
+	Month    int
+}
+
+// MonthWords lists every month name Parse understands, in every language
+// and calendar with their common variants («ربیع‌الآخر», "sept"), longest
+// first; a name that means two months is left out. It is the one table of
+// month names: important dates are read with it too.
+func MonthWords() []MonthWord {
+	var out []MonthWord
+	for _, p := range lex().phrases {
+		if p.kind == kMonth && p.val != 0 {
+			out = append(out, MonthWord{Word: strings.Join(p.toks, " "), Calendar: p.cal, Month: p.val})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b MonthWord) int { return len(b.Word) - len(a.Word) })
+	return out
+}
