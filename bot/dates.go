@@ -3,14 +3,13 @@ package bot
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/calendar"
 	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/format"
-	"github.com/telecrm/crmbot/internal/outbound"
+	"github.com/telecrm/crmbot/internal/schedule"
 )
 
 // DateStore is what important dates ask of the database.
@@ -107,18 +106,11 @@ func (b *Bot) showDates(r *req, args []string) error {
 func (r *req) nextOccurrenceText(d crm.ImportantDate) string {
 	loc := r.userLoc()
 	now := r.now().In(loc)
-	next := nextOccurrence(d, now, loc)
+	next := schedule.NextOccurrence(d, now, loc)
 	if next.IsZero() {
 		return ""
 	}
 	return format.RelativeDay(r.lang(), r.staffCal(), next, now)
-}
-
-// nextOccurrence is the first occurrence of d on or after now's day.
-func nextOccurrence(d crm.ImportantDate, now time.Time, loc *time.Location) time.Time {
-	local := now.In(loc)
-	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-	return calendar.NextOccurrence(calendar.Calendar(d.Calendar), d.Month, d.Day, midnight.Add(-time.Nanosecond), loc)
 }
 
 // startDate asks which kind of date to add.
@@ -306,77 +298,4 @@ func (b *Bot) onDateDelete(r *req, args []string) error {
 		return err
 	}
 	return b.showDates(r, []string{id(d.CustomerID)})
-}
-
-// ScanImportantDates queues the yearly reminders of important dates: the
-// owner hears the day before and on the day, at the start of their working
-// hours, with a suggested greeting. A date a year lacks falls on that
-// month's last day (30 Esfand on 29 Esfand in a common year, 29 February on
-// 28 February). It is idempotent (DedupKey
-// "date:<id>:<occurrence YYYY-MM-DD>:<before|day>"): run it at least daily.
-func (b *Bot) ScanImportantDates(ctx context.Context) error {
-	now := b.d.Now()
-	return b.d.Store.InTx(ctx, func(ctx context.Context) error {
-		ds, err := b.d.Store.DatesToRemind(ctx)
-		if err != nil {
-			return err
-		}
-		owners := map[int64]crm.Staff{}
-		for _, d := range ds {
-			s, ok := owners[d.OwnerID]
-			if !ok {
-				if s, err = b.d.Store.StaffByID(ctx, d.OwnerID); err != nil {
-					return err
-				}
-				owners[d.OwnerID] = s
-			}
-			for _, n := range dateNotifications(d, s, now) {
-				if err := b.d.Notify.Schedule(ctx, n); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
-// dateNotifications are the reminders of d's next occurrence that fall
-// today or tomorrow in the owner's time zone.
-func dateNotifications(d crm.CustomerDate, owner crm.Staff, now time.Time) []outbound.Notification {
-	loc := owner.Location()
-	occ := nextOccurrence(d.ImportantDate, now, loc)
-	if occ.IsZero() {
-		return nil
-	}
-	days := format.DaysBetween(now.In(loc), occ)
-	var out []outbound.Notification
-	add := func(when string, day time.Time) {
-		out = append(out, outbound.Notification{Kind: kindDateGreeting, ChatID: owner.TelegramUserID, StaffID: owner.ID,
-			RefID: d.ID, Due: workStart(owner, day, now), QuietHours: true,
-			DedupKey: "date:" + strconv.FormatInt(d.ID, 10) + ":" + occ.Format("2006-01-02") + ":" + when})
-	}
-	switch days {
-	case 0:
-		add("day", occ)
-	case 1:
-		add("before", occ.AddDate(0, 0, -1))
-		add("day", occ)
-	}
-	return out
-}
-
-// workStart is the start of s's working hours on day (08:00 on a day off),
-// or now when that has passed.
-func workStart(s crm.Staff, day, now time.Time) time.Time {
-	loc := s.Location()
-	d := day.In(loc)
-	midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-	start := midnight.Add(8 * time.Hour)
-	if spans := s.Hours()[d.Weekday()]; len(spans) > 0 {
-		start = midnight.Add(time.Duration(spans[0].Start) * time.Minute)
-	}
-	if start.Before(now) {
-		return now
-	}
-	return start
 }

@@ -97,10 +97,10 @@ func TestImportantDatesRemindTheDayBeforeAndOnTheDay(t *testing.T) {
 	scan := func(at time.Time) map[string]time.Time {
 		t.Helper()
 		h.now = at
-		if err := h.bot.ScanImportantDates(ctx); err != nil {
+		if err := h.scanDates(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.bot.ScanImportantDates(ctx); err != nil { // idempotent by key
+		if err := h.scanDates(ctx); err != nil { // idempotent by key
 			t.Fatal(err)
 		}
 		out := map[string]time.Time{}

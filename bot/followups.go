@@ -2,13 +2,12 @@ package bot
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/outbound"
+	"github.com/telecrm/crmbot/internal/schedule"
 )
 
 // FollowUpStore is what follow-ups, reminders and escalations ask of the
@@ -172,14 +171,7 @@ func (b *Bot) scheduleReminder(r *req, f crm.FollowUp) error {
 		}
 		assignee = s
 	}
-	return b.d.Notify.Schedule(r.ctx, reminderNotification(f, assignee))
-}
-
-func reminderNotification(f crm.FollowUp, assignee crm.Staff) outbound.Notification {
-	return outbound.Notification{
-		Kind: kindReminder, ChatID: assignee.TelegramUserID, StaffID: assignee.ID, RefID: f.ID,
-		Due: f.DueAt, QuietHours: true, DedupKey: "reminder:" + strconv.FormatInt(f.ID, 10) + ":" + strconv.FormatInt(f.DueAt.Unix(), 10),
-	}
+	return b.d.Notify.Schedule(r.ctx, schedule.Reminder(f, assignee))
 }
 
 // reminderButtons are the buttons of a reminder of f.

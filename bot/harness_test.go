@@ -13,6 +13,7 @@ import (
 	"github.com/telecrm/crmbot/internal/pgtest"
 	"github.com/telecrm/crmbot/internal/postgres"
 	"github.com/telecrm/crmbot/internal/sandbox"
+	"github.com/telecrm/crmbot/internal/schedule"
 )
 
 // The handler-level harness: a real database and real locales, with the
@@ -138,4 +139,17 @@ func (h *harness) handle(u *models.Update) []outbound.Message {
 		h.t.Fatalf("handle update %d: %v", u.ID, err)
 	}
 	return h.out.take()
+}
+
+// sweepEscalations runs the escalation job as its periodic trigger would,
+// at the harness's clock.
+func (h *harness) sweepEscalations(ctx context.Context) error {
+	_, err := schedule.Escalations{Store: h.db, Notify: h.notes}.RunOnce(ctx, h.now)
+	return err
+}
+
+// scanDates runs the important-dates job at the harness's clock.
+func (h *harness) scanDates(ctx context.Context) error {
+	_, err := schedule.ImportantDates{Store: h.db, Notify: h.notes}.RunOnce(ctx, h.now)
+	return err
 }

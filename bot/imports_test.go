@@ -18,6 +18,7 @@ func TestPackageGraph(t *testing.T) {
 		{"github.com/telecrm/crmbot/bot", []string{"/internal/delivery", "/internal/postgres", "/internal/inbox", "github.com/jackc/pgx", "github.com/riverqueue/river"}},
 		{"github.com/telecrm/crmbot/internal/crm", []string{"/internal/", "github.com/jackc/pgx", "github.com/riverqueue/river", "github.com/go-telegram/bot"}},
 		{"github.com/telecrm/crmbot/internal/outbound", []string{"/internal/delivery", "/internal/postgres", "github.com/jackc/pgx", "github.com/riverqueue/river"}},
+		{"github.com/telecrm/crmbot/internal/schedule", []string{"/internal/delivery", "/internal/postgres", "github.com/jackc/pgx", "github.com/riverqueue/river"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", tt.pkg).CombinedOutput()
 		if err != nil {

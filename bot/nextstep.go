@@ -29,9 +29,11 @@ const (
 	nsNone       = "0"
 )
 
-// quickHour is the hour a quick choice lands on when it falls in working
-// hours ("tomorrow" is tomorrow at 10:00, or the next working day's start).
-const quickHour = 10
+// quickHour is the hour a quick choice lands on (crm.QuickHour).
+const quickHour = crm.QuickHour
+
+// quickChoices are the domain's quick choices by their button code.
+var quickChoices = map[string]crm.NextStep{nsLaterToday: crm.LaterToday, nsTomorrow: crm.Tomorrow, ns3Days: crm.In3Days, nsNextWeek: crm.NextWeek}
 
 // cal is the user's calendar.
 func (r *req) staffCal() calendar.Calendar {
@@ -55,30 +57,14 @@ func (r *req) dueText(t time.Time) string {
 	})
 }
 
-// quickDue computes a quick choice for staff s at now.
+// quickDue is when the quick choice of button code choice falls for staff
+// s at now (crm.QuickDue).
 func quickDue(choice string, now time.Time, s crm.Staff, loc *time.Location) (time.Time, bool) {
-	hours := s.Hours()
-	local := now.In(loc)
-	at := func(days int) time.Time {
-		d := local.AddDate(0, 0, days)
-		return hours.NextWorkingTime(time.Date(d.Year(), d.Month(), d.Day(), quickHour, 0, 0, 0, loc), loc)
+	c, ok := quickChoices[choice]
+	if !ok {
+		return time.Time{}, false
 	}
-	switch choice {
-	case nsLaterToday:
-		t := now.Add(2 * time.Hour).Truncate(30 * time.Minute).Add(30 * time.Minute)
-		nt := hours.NextWorkingTime(t, loc)
-		if format.DaysBetween(local, nt.In(loc)) != 0 {
-			return time.Time{}, false
-		}
-		return nt, true
-	case nsTomorrow:
-		return at(1), true
-	case ns3Days:
-		return at(3), true
-	case nsNextWeek:
-		return at(7), true
-	}
-	return time.Time{}, false
+	return crm.QuickDue(c, now, s, loc)
 }
 
 // nextStepRows are the next-step buttons of flow nonce n.

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/go-telegram/bot/models"
 
@@ -13,9 +12,9 @@ import (
 
 // Notification kinds this package renders.
 const (
-	kindReminder     = "reminder"
-	kindEscalation   = "escalation"
-	kindDateGreeting = "date_greeting"
+	kindReminder     = outbound.KindReminder
+	kindEscalation   = outbound.KindEscalation
+	kindDateGreeting = outbound.KindDateGreeting
 )
 
 // Renderers returns the renderers of the notifications the bot schedules,
@@ -91,57 +90,6 @@ func (b *Bot) renderReminder(ctx context.Context, n outbound.Notification) (outb
 		return outbound.Message{}, false, err
 	}
 	return htmlMessage(n.ChatID, text, r.reminderButtons(f)), false, nil
-}
-
-// escalationBatch bounds one sweep; the next sweep takes the rest.
-const escalationBatch = 200
-
-// SweepEscalations escalates, once, every open follow-up left overdue for
-// longer than the admin's 'escalation_delay_hours' (24 by default) to the
-// assignee's team manager, or to the admins when the team has none. Each
-// follow-up is marked escalated in the same transaction as its
-// notifications ("escalation:<id>:<due unix>"; with several admins, one
-// key per admin: "escalation:<id>:<due unix>:<staff id>"). Run it periodically on one leader;
-// it is safe to run concurrently and repeatedly.
-func (b *Bot) SweepEscalations(ctx context.Context) error {
-	now := b.d.Now()
-	return b.d.Store.InTx(ctx, func(ctx context.Context) error {
-		delay, err := b.d.Store.EscalationDelay(ctx)
-		if err != nil {
-			return err
-		}
-		fs, err := b.d.Store.FollowUpsToEscalate(ctx, now.Add(-delay), escalationBatch)
-		if err != nil {
-			return err
-		}
-		for _, f := range fs {
-			to, err := b.d.Store.EscalationRecipients(ctx, f.AssigneeID)
-			if err != nil {
-				return err
-			}
-			ok, err := b.d.Store.MarkEscalated(ctx, f.ID, now)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			for _, s := range to {
-				// The due time is in the key: a follow-up moved and left
-				// overdue again is escalated again.
-				key := "escalation:" + strconv.FormatInt(f.ID, 10) + ":" + strconv.FormatInt(f.DueAt.Unix(), 10)
-				if len(to) > 1 {
-					key += ":" + strconv.FormatInt(s.ID, 10)
-				}
-				err := b.d.Notify.Schedule(ctx, outbound.Notification{Kind: kindEscalation, ChatID: s.TelegramUserID,
-					StaffID: s.ID, RefID: f.ID, Due: now, QuietHours: true, DedupKey: key})
-				if err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
 }
 
 // renderEscalation tells a manager that a follow-up is overdue; skipped

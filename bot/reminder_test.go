@@ -143,7 +143,7 @@ func TestEscalationOnceToTheManagerAfterTheDelay(t *testing.T) {
 	ctx := context.Background()
 
 	h.now = n.Due.Add(23 * time.Hour)
-	if err := h.bot.SweepEscalations(ctx); err != nil {
+	if err := h.sweepEscalations(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if ns := h.takeNotes(); len(ns) != 0 {
@@ -151,7 +151,7 @@ func TestEscalationOnceToTheManagerAfterTheDelay(t *testing.T) {
 	}
 	h.now = n.Due.Add(25 * time.Hour)
 	for range 2 {
-		if err := h.bot.SweepEscalations(ctx); err != nil {
+		if err := h.sweepEscalations(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -175,7 +175,7 @@ func TestEscalationOnceToTheManagerAfterTheDelay(t *testing.T) {
 	h.now = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	_, n2 := h.plannedFollowUp(loner, cid2, "note")
 	h.now = n2.Due.Add(3 * time.Hour)
-	if err := h.bot.SweepEscalations(ctx); err != nil {
+	if err := h.sweepEscalations(ctx); err != nil {
 		t.Fatal(err)
 	}
 	ns = h.takeNotes()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/format"
+	"github.com/telecrm/crmbot/internal/schedule"
 )
 
 // "My day": overdue follow-ups first, then today's, then today's important
@@ -140,7 +141,7 @@ func (b *Bot) datesToday(r *req, now time.Time, loc *time.Location) ([]crm.Custo
 	local := now.In(loc)
 	var out []crm.CustomerDate
 	for _, d := range ds {
-		if occ := nextOccurrence(d.ImportantDate, now, loc); !occ.IsZero() && format.DaysBetween(local, occ) == 0 {
+		if occ := schedule.NextOccurrence(d.ImportantDate, now, loc); !occ.IsZero() && format.DaysBetween(local, occ) == 0 {
 			out = append(out, d)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/schedule"
 )
 
 // periodicArgs is the River job of one periodic task. River enqueues
@@ -40,8 +41,14 @@ type periodicTask struct {
 func (a *app) periodicTasks() []periodicTask {
 	retention := delivery.NewRetention(a.db, delivery.RetentionOptions{Logger: a.log})
 	return []periodicTask{
-		{"escalations", time.Minute, a.bot.SweepEscalations},
-		{"important_dates", 15 * time.Minute, a.bot.ScanImportantDates},
+		{"escalations", time.Minute, func(ctx context.Context) error {
+			_, err := schedule.Escalations{Store: a.db, Notify: a.notifier}.RunOnce(ctx, a.opts.clock()())
+			return err
+		}},
+		{"important_dates", 15 * time.Minute, func(ctx context.Context) error {
+			_, err := schedule.ImportantDates{Store: a.db, Notify: a.notifier}.RunOnce(ctx, a.opts.clock()())
+			return err
+		}},
 		{"retention", 10 * time.Minute, func(ctx context.Context) error { _, err := retention.RunOnce(ctx); return err }},
 	}
 }

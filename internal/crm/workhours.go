@@ -82,3 +82,61 @@ func (w WorkHours) NextWorkingTime(t time.Time, loc *time.Location) time.Time {
 	}
 	return t
 }
+
+// WorkStart is when s's working day starts on day (08:00 on a day off), or
+// now when that has passed: the time a reminder about that day goes out.
+func WorkStart(s Staff, day, now time.Time) time.Time {
+	loc := s.Location()
+	d := day.In(loc)
+	midnight := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	start := midnight.Add(8 * time.Hour)
+	if spans := s.Hours()[d.Weekday()]; len(spans) > 0 {
+		start = midnight.Add(time.Duration(spans[0].Start) * time.Minute)
+	}
+	if start.Before(now) {
+		return now
+	}
+	return start
+}
+
+// NextStep is a quick choice of when to follow up.
+type NextStep string
+
+// The quick choices of a next step.
+const (
+	LaterToday NextStep = "later_today" // in two hours or so, if today's working hours allow
+	Tomorrow   NextStep = "tomorrow"    // tomorrow at QuickHour, or the next working day's start
+	In3Days    NextStep = "in_3_days"
+	NextWeek   NextStep = "next_week"
+)
+
+// QuickHour is the hour a quick choice lands on when it falls in working
+// hours ("tomorrow" is tomorrow at 10:00, or the next working day's start).
+const QuickHour = 10
+
+// QuickDue is when a quick choice made by s at now falls, in loc and s's
+// working hours; false when it cannot (later today after hours).
+func QuickDue(choice NextStep, now time.Time, s Staff, loc *time.Location) (time.Time, bool) {
+	hours := s.Hours()
+	local := now.In(loc)
+	at := func(days int) time.Time {
+		d := local.AddDate(0, 0, days)
+		return hours.NextWorkingTime(time.Date(d.Year(), d.Month(), d.Day(), QuickHour, 0, 0, 0, loc), loc)
+	}
+	switch choice {
+	case LaterToday:
+		t := now.Add(2 * time.Hour).Truncate(30 * time.Minute).Add(30 * time.Minute)
+		nt := hours.NextWorkingTime(t, loc)
+		if y, m, d := nt.In(loc).Date(); y != local.Year() || m != local.Month() || d != local.Day() {
+			return time.Time{}, false
+		}
+		return nt, true
+	case Tomorrow:
+		return at(1), true
+	case In3Days:
+		return at(3), true
+	case NextWeek:
+		return at(7), true
+	}
+	return time.Time{}, false
+}

@@ -86,3 +86,10 @@ type Notification struct {
 	// Message is sent as is when no renderer is registered for Kind.
 	Message *Message `json:"message,omitempty"`
 }
+
+// The kinds of the notifications scheduled work plans and the bot renders.
+const (
+	KindReminder     = "reminder"      // a follow-up comes due (RefID: the follow-up)
+	KindEscalation   = "escalation"    // a follow-up left overdue, to the manager (RefID: the follow-up)
+	KindDateGreeting = "date_greeting" // an important date tomorrow or today (RefID: the date)
+)
