@@ -22,6 +22,7 @@ import (
 	"github.com/telecrm/crmbot/internal/i18n"
 	"github.com/telecrm/crmbot/internal/inbox"
 	"github.com/telecrm/crmbot/internal/metrics"
+	"github.com/telecrm/crmbot/internal/outbound"
 	"github.com/telecrm/crmbot/internal/postgres"
 )
 
@@ -42,21 +43,22 @@ type appOptions struct {
 // app is one running bot process: the store, the durable inbound and
 // outbound paths and the bot between them.
 type app struct {
-	cfg      config.Config
-	opts     appOptions
-	log      *slog.Logger
-	pool     *pgxpool.Pool
-	db       *postgres.DB
-	api      *delivery.Client
-	sender   *delivery.Sender
-	outbox   *delivery.Outbox
-	notifier *delivery.Notifier
-	river    *river.Client[pgx.Tx]
-	bot      *bot.Bot
-	disp     *inbox.Dispatcher
-	metrics  *metrics.Metrics
-	username string
-	addr     string // ops (and webhook) listen address once listening
+	cfg       config.Config
+	opts      appOptions
+	log       *slog.Logger
+	pool      *pgxpool.Pool
+	db        *postgres.DB
+	api       *delivery.Client
+	sender    *delivery.Sender
+	outbox    *delivery.Outbox
+	notifier  *delivery.Notifier  // sends notification jobs
+	scheduler *delivery.Scheduler // plans them (bot, scheduled work)
+	river     *river.Client[pgx.Tx]
+	bot       *bot.Bot
+	disp      *inbox.Dispatcher
+	metrics   *metrics.Metrics
+	username  string
+	addr      string // ops (and webhook) listen address once listening
 }
 
 // newApp migrates the database, connects and builds every part; run starts
@@ -92,15 +94,22 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 			a.metrics.SendResult(method, took, metrics.ErrorCode(err))
 		}})
 	a.outbox = delivery.NewOutbox(a.db, a.sender, delivery.OutboxOptions{SweepInterval: o.SweepInterval, Logger: a.log, OnSent: a.metrics.ReplySent})
-	a.notifier = delivery.NewNotifier(a.db, a.sender, now, a.log)
+	inserter, err := delivery.NewInsertOnlyRiver(pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	a.scheduler = delivery.NewScheduler(inserter, outbound.KindReminder, outbound.KindEscalation, outbound.KindDateGreeting)
 	a.bot = bot.New(bot.Deps{
-		Store: a.db, Out: a.outbox, Notify: a.notifier, I18n: bundle, Now: now,
+		Store: a.db, Out: a.outbox, Notify: a.scheduler, I18n: bundle, Now: now,
 		BotUsername: a.username, DefaultLocale: cfg.DefaultLocale, PhoneRegion: cfg.PhoneRegion,
 		OrgLocation: cfg.Location(), Log: a.log,
 	})
+	renderers := map[string]delivery.Renderer{}
 	for kind, r := range a.bot.Renderers() {
-		a.notifier.RegisterRenderer(kind, r)
+		renderers[kind] = r
 	}
+	a.notifier = delivery.NewNotifier(a.db, a.sender, now, a.log, renderers)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, a.notifier.Worker())
 	river.AddWorker(workers, &periodicWorker{tasks: a.periodicTasks()})
@@ -110,7 +119,6 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 		return nil, err
 	}
 	a.river = rc
-	a.notifier.Attach(rc)
 	a.disp = inbox.NewDispatcher(a.db, a.bot, pool, inbox.DispatcherOptions{Workers: o.Workers, AfterCommit: a.outbox.AfterCommit, Now: now, Logger: a.log,
 		OnHandled: a.metrics.Handled, OnCommitted: a.metrics.Committed,
 		OnParked: func(ctx context.Context, u postgres.InboxUpdate) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -41,17 +42,28 @@ type benchConfig struct {
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if spec := os.Getenv(benchChildEnv); spec != "" {
+		return runBenchChild(ctx, spec, stdout, stderr)
+	}
 	var c benchConfig
-	fs := newFlags("bench", "Measure the durable path against a local sandbox with Telegram's limits: notification drain, notification lateness, inbound webhook throughput. Uses DATABASE_URL (its database is wiped of inbox and job rows) or starts a throwaway PostgreSQL.", stderr)
-	fs.StringVar(&c.scenario, "scenario", "all", "drain, lateness, inbound or all")
+	var mix mixConfig
+	fs := newFlags("bench", "Measure the durable path against a local sandbox with Telegram's limits: notification drain, notification lateness, inbound webhook throughput; and the real bot under a mix of reps' actions against an echo bot (mix, in a database of its own, crmbot_bench_mix). Uses DATABASE_URL (its database is wiped of inbox and job rows) or starts a throwaway PostgreSQL.", stderr)
+	fs.StringVar(&c.scenario, "scenario", "all", "drain, lateness, inbound, mix or all (all four)")
 	fs.IntVar(&c.drainN, "n", 10000, "notifications due at once (drain)")
-	fs.Float64Var(&c.rate, "rate", 20, "notifications due per second (lateness)")
-	fs.DurationVar(&c.steady, "duration", 60*time.Second, "how long notifications keep coming due (lateness)")
+	fs.Float64Var(&c.rate, "rate", 20, "notifications due per second (lateness); steps due per second in the mix's open loop (default 1000 there)")
+	fs.DurationVar(&c.steady, "duration", 60*time.Second, "how long notifications keep coming due (lateness); each measured phase of the mix")
 	fs.IntVar(&c.updates, "updates", 20000, "updates posted to the webhook (inbound)")
 	fs.IntVar(&c.chats, "chats", 500, "chats the inbound updates come from")
 	fs.Float64Var(&c.postRate, "post-rate", 1000, "updates posted per second (inbound); 0 posts as fast as the connections allow")
 	fs.IntVar(&c.conns, "conns", 40, "concurrent webhook connections at most (inbound; Telegram's max_connections)")
+	bindMixFlags(fs, &mix)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	withMix := c.scenario == "all" || c.scenario == "mix"
+	if err := mix.finish(c, set); withMix && err != nil {
 		return err
 	}
 	url := os.Getenv("DATABASE_URL")
@@ -63,6 +75,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer cl.Close()
 		url = cl.URL("postgres")
+		if withMix {
+			if err := preloadStatements(ctx, cl, url); err != nil {
+				return fmt.Errorf("load pg_stat_statements: %w", err)
+			}
+		}
 	}
 	if err := postgres.Migrate(ctx, url, nil); err != nil {
 		return err
@@ -78,8 +95,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer pool.Close()
 	run := map[string]func(context.Context, *pgxpool.Pool, benchConfig, io.Writer) error{
 		"drain": benchDrain, "lateness": benchLateness, "inbound": benchInbound,
+		"mix": func(ctx context.Context, _ *pgxpool.Pool, _ benchConfig, w io.Writer) error {
+			return benchMix(ctx, url, mix, w)
+		},
 	}
-	for _, name := range []string{"drain", "lateness", "inbound"} {
+	for _, name := range []string{"drain", "lateness", "inbound", "mix"} {
 		if c.scenario != "all" && c.scenario != name {
 			continue
 		}
@@ -127,14 +147,13 @@ func newNotifyRig(ctx context.Context, pool *pgxpool.Pool, users int) (*notifyRi
 	db := postgres.New(pool)
 	client := delivery.NewClient(hs.URL, sb.Token(), nil)
 	sender := delivery.NewSender(client, pool, delivery.SenderOptions{Logger: benchLog})
-	n := delivery.NewNotifier(db, sender, nil, benchLog)
+	n := delivery.NewNotifier(db, sender, nil, benchLog, nil)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, n.Worker())
 	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog, NotifyWorkers: 40})
 	if err != nil {
 		return nil, err
 	}
-	n.Attach(rc)
 	rctx, cancel := context.WithCancel(ctx)
 	if err := rc.Start(rctx); err != nil {
 		cancel()

@@ -42,11 +42,11 @@ func (a *app) periodicTasks() []periodicTask {
 	retention := delivery.NewRetention(a.db, delivery.RetentionOptions{Logger: a.log})
 	return []periodicTask{
 		{"escalations", time.Minute, func(ctx context.Context) error {
-			_, err := schedule.Escalations{Store: a.db, Notify: a.notifier}.RunOnce(ctx, a.opts.clock()())
+			_, err := schedule.Escalations{Store: a.db, Notify: a.scheduler}.RunOnce(ctx, a.opts.clock()())
 			return err
 		}},
 		{"important_dates", 15 * time.Minute, func(ctx context.Context) error {
-			_, err := schedule.ImportantDates{Store: a.db, Notify: a.notifier}.RunOnce(ctx, a.opts.clock()())
+			_, err := schedule.ImportantDates{Store: a.db, Notify: a.scheduler}.RunOnce(ctx, a.opts.clock()())
 			return err
 		}},
 		{"retention", 10 * time.Minute, func(ctx context.Context) error { _, err := retention.RunOnce(ctx); return err }},

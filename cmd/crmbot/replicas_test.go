@@ -196,7 +196,7 @@ func checkInbox(t *testing.T, pool *pgxpool.Pool, sent []int64) {
 }
 
 // scheduleTwice schedules per notifications due now to each chat through
-// delivery.Notifier, each in two transactions (a second replica, a retried
+// delivery.Scheduler, each in two transactions (a second replica, a retried
 // handler), and returns their dedup keys (also their texts).
 func scheduleTwice(t *testing.T, pool *pgxpool.Pool, db *postgres.DB, first int64, chats, per int) []string {
 	t.Helper()
@@ -204,8 +204,7 @@ func scheduleTwice(t *testing.T, pool *pgxpool.Pool, db *postgres.DB, first int6
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := delivery.NewNotifier(db, nil, nil, testLog(t, "notifier"))
-	n.Attach(rc)
+	n := delivery.NewScheduler(rc)
 	var keys []string
 	now := time.Now()
 	for i := 0; i < per; i++ {

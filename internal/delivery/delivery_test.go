@@ -178,16 +178,15 @@ func TestOutboxResolvesAmbiguousSends(t *testing.T) {
 }
 
 // notifyEnv adds a River client (as one replica) and a notifier.
-func notifyEnv(t *testing.T, e *env, id string) (*delivery.Notifier, *river.Client[pgx.Tx]) {
+func notifyEnv(t *testing.T, e *env, id string) (*delivery.Scheduler, *river.Client[pgx.Tx]) {
 	t.Helper()
-	n := delivery.NewNotifier(e.db, e.sender, nil, quiet())
+	n := delivery.NewNotifier(e.db, e.sender, nil, quiet(), nil)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, n.Worker())
 	c, err := delivery.NewRiver(e.pool, delivery.RiverOptions{Workers: workers, ID: id, Logger: quiet(), FetchPollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.Attach(c)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := c.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -198,10 +197,10 @@ func notifyEnv(t *testing.T, e *env, id string) (*delivery.Notifier, *river.Clie
 		c.Stop(sctx)
 		cancel()
 	})
-	return n, c
+	return delivery.NewScheduler(c), c
 }
 
-func schedule(t *testing.T, db *postgres.DB, n *delivery.Notifier, no delivery.Notification) {
+func schedule(t *testing.T, db *postgres.DB, n *delivery.Scheduler, no delivery.Notification) {
 	t.Helper()
 	if err := db.InTx(context.Background(), func(ctx context.Context) error { return n.Schedule(ctx, no) }); err != nil {
 		t.Fatal(err)

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/postgres"
@@ -56,14 +57,11 @@ type NotifyStore interface {
 // snoozed until retry_after, 5xx and network errors retried by River with
 // backoff, 403 marking the chat unreachable with no retry.
 type Notifier struct {
-	store  NotifyStore
-	sender *Sender
-	now    func() time.Time
-	logger *slog.Logger
-
-	mu        sync.RWMutex
+	store     NotifyStore
+	sender    *Sender
+	now       func() time.Time
+	logger    *slog.Logger
 	renderers map[string]Renderer
-	client    *river.Client[pgx.Tx]
 
 	refused atomic.Int64 // notifications Telegram refused
 }
@@ -72,56 +70,68 @@ type Notifier struct {
 // ours: the message is never retried).
 func (n *Notifier) Refused() int64 { return n.refused.Load() }
 
-// NewNotifier returns a notifier sending through sender. now is the clock
-// of quiet hours (nil: time.Now); logger may be nil.
-func NewNotifier(store NotifyStore, sender *Sender, now func() time.Time, logger *slog.Logger) *Notifier {
+// NewNotifier returns the sending side of notifications: its Worker sends
+// each notification job through sender, building the message with the
+// renderer of its kind (kinds without one send Notification.Message as
+// is). now is the clock of quiet hours (nil: time.Now); logger may be nil.
+func NewNotifier(store NotifyStore, sender *Sender, now func() time.Time, logger *slog.Logger, renderers map[string]Renderer) *Notifier {
 	if now == nil {
 		now = time.Now
 	}
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Notifier{store: store, sender: sender, now: now, logger: logger, renderers: map[string]Renderer{}}
+	rs := make(map[string]Renderer, len(renderers))
+	for k, r := range renderers {
+		rs[k] = r
+	}
+	return &Notifier{store: store, sender: sender, now: now, logger: logger, renderers: rs}
 }
 
-// RegisterRenderer sets the renderer of a notification kind. Kinds
-// without one send Notification.Message as is.
-func (n *Notifier) RegisterRenderer(kind string, r Renderer) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.renderers[kind] = r
+// Scheduler is the planning side of notifications: it inserts their jobs
+// with an insert-only River client, so it can be built before the bot
+// whose renderers the worker needs (no client to attach afterwards).
+type Scheduler struct {
+	client *river.Client[pgx.Tx]
+	kinds  map[string]bool
 }
 
-// Attach gives the notifier the River client it inserts jobs with (the
-// client is built after the notifier, whose worker it runs).
-func (n *Notifier) Attach(c *river.Client[pgx.Tx]) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.client = c
+// NewScheduler returns a scheduler inserting with client (an insert-only
+// River client does: NewInsertOnlyRiver). kinds are the notification kinds
+// a renderer will build; any other kind must carry its Message.
+func NewScheduler(client *river.Client[pgx.Tx], kinds ...string) *Scheduler {
+	s := &Scheduler{client: client, kinds: map[string]bool{}}
+	for _, k := range kinds {
+		s.kinds[k] = true
+	}
+	return s
+}
+
+// NewInsertOnlyRiver returns a River client that only inserts jobs (no
+// queues, no workers), for a Scheduler.
+func NewInsertOnlyRiver(pool *pgxpool.Pool) (*river.Client[pgx.Tx], error) {
+	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("river insert client: %w", err)
+	}
+	return c, nil
 }
 
 // Schedule inserts the notification's job in the transaction ctx carries,
 // to run at its Due time; it commits or rolls back with the change that
 // caused it. A second notification with the same DedupKey is ignored.
-func (n *Notifier) Schedule(ctx context.Context, no Notification) error {
+func (s *Scheduler) Schedule(ctx context.Context, no Notification) error {
 	if no.DedupKey == "" || no.ChatID == 0 || no.Kind == "" {
 		return errors.New("schedule notification: kind, chat_id and dedup_key are required")
 	}
-	n.mu.RLock()
-	c := n.client
-	_, hasRenderer := n.renderers[no.Kind]
-	n.mu.RUnlock()
-	if c == nil {
-		return errors.New("schedule notification: no river client attached")
-	}
-	if !hasRenderer && no.Message == nil {
+	if !s.kinds[no.Kind] && no.Message == nil {
 		return fmt.Errorf("schedule notification: no renderer for kind %q and no message", no.Kind)
 	}
 	tx, ok := postgres.TxFrom(ctx)
 	if !ok {
 		return errors.New("schedule notification: no transaction in context")
 	}
-	_, err := c.InsertTx(ctx, tx, NotifyArgs{N: no, Key: no.DedupKey}, &river.InsertOpts{ScheduledAt: no.Due})
+	_, err := s.client.InsertTx(ctx, tx, NotifyArgs{N: no, Key: no.DedupKey}, &river.InsertOpts{ScheduledAt: no.Due})
 	if err != nil {
 		return fmt.Errorf("schedule notification %s: %w", no.DedupKey, err)
 	}
@@ -172,9 +182,7 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 	if wait := hold.Sub(n.now()); wait > 0 {
 		return river.JobSnooze(wait)
 	}
-	n.mu.RLock()
 	render := n.renderers[no.Kind]
-	n.mu.RUnlock()
 	var msg Message
 	switch {
 	case render != nil:
