@@ -25,7 +25,7 @@ func TestHistoryInterleavesStagesAndPlaysVoice(t *testing.T) {
 		cid, rep.id, base.Add(3*time.Hour))
 	got := h.press(rep.user, 1, cb(actHistory, id(cid), "0"))
 	text := texts(got)
-	iVoice, iMove, iCall, iFirst := strings.Index(text, "🎙"), strings.Index(text, "محتمل"), strings.Index(text, "📞"), strings.LastIndex(text, "🪜")
+	iVoice, iMove, iCall, iFirst := strings.Index(text, "🎙"), strings.Index(text, "مشتری بالقوه"), strings.Index(text, "📞"), strings.LastIndex(text, "🪜")
 	if iVoice < 0 || iMove < iVoice || iCall < iMove || iFirst < iCall {
 		t.Fatalf("not newest first: %s", text)
 	}

@@ -128,7 +128,7 @@ func TestFieldSalesStory(t *testing.T) {
 				t.Fatalf("stage move: %d rows, %v\n%s", moves, err, m.Text)
 			}
 			hist := u.tap("hi:")
-			stage := map[string]string{"fa": "محتمل", "ar": "عميل محتمل", "en": "Prospect"}[tt.lang]
+			stage := map[string]string{"fa": "مشتری بالقوه", "ar": "عميل مؤهل", "en": "Prospect"}[tt.lang]
 			if !strings.Contains(hist.Text, stage) || !hasData(hist, "hv:") {
 				t.Fatalf("history must show the move to %q and a playable voice note:\n%s %v", stage, hist.Text, hist.ButtonLabels())
 			}
