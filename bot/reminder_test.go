@@ -164,7 +164,7 @@ func TestEscalationOnceToTheManagerAfterTheDelay(t *testing.T) {
 	if skip || !strings.Contains(m.Text, "Sara") || !strings.Contains(m.Text, "Ali") || !hasButton([]outbound.Message{m}, actCard+":") {
 		t.Fatalf("escalation message (skip %v): %s", skip, dump([]outbound.Message{m}))
 	}
-	if !strings.Contains(m.Text, "لم يتابع") {
+	if !strings.Contains(m.Text, "لم تُنجز بعد") {
 		t.Errorf("the manager reads Arabic: %s", m.Text)
 	}
 
