@@ -281,7 +281,10 @@ func (mr *mixRun) plan() []*phase {
 	return ps
 }
 
-// phases runs the reps through every phase and returns the measured ones.
+// phases runs the reps through every phase, one straight after the other
+// (the warm-up leaves the system in its steady state), and returns the
+// measured ones. A phase's figures run from its start to the next one's;
+// after the last, the steps still in flight are waited for.
 func (mr *mixRun) phases(ctx context.Context) ([]*phase, error) {
 	d := mr.d
 	rctx, stopReps := context.WithCancel(ctx)
@@ -291,8 +294,12 @@ func (mr *mixRun) phases(ctx context.Context) ([]*phase, error) {
 		go func() { defer wg.Done(); r.run(rctx, d) }()
 	}
 	defer func() { stopReps(); wg.Wait() }()
-	var measured []*phase
-	for i, p := range mr.plan() {
+	plan := mr.plan()
+	prev, err := mr.snap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range plan {
 		length := mr.m.duration
 		if i == 0 {
 			length = mr.m.warmup
@@ -306,30 +313,33 @@ func (mr *mixRun) phases(ctx context.Context) ([]*phase, error) {
 		default:
 			fmt.Fprintf(mr.w, "mix: %s: %d reps at once, a %v ± 50%% pause before each step, for %v…\n", p.name, p.reps, p.pause, length)
 		}
-		if err := mr.runPhase(ctx, p, length); err != nil {
+		var next *phase
+		if i+1 < len(plan) {
+			next = plan[i+1]
+		}
+		after, err := mr.runPhase(ctx, p, next, length)
+		if err != nil {
 			return nil, err
 		}
-		if i > 0 {
-			measured = append(measured, p)
-		}
+		p.stats.before, p.stats.after, prev = prev, after, after
 	}
 	if mr.m.cpuprofile != "" {
 		mr.app.signal(syscall.SIGUSR2)
 	}
+	for wait := time.Now().Add(replyTimeout + 5*time.Second); d.inflight.Load() > 0 && time.Now().Before(wait); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	stopReps()
 	wg.Wait()
-	return measured, nil
+	return plan[1:], nil
 }
 
-// runPhase runs one phase for length, then lets its last steps be
-// answered, with a snapshot at each end.
-func (mr *mixRun) runPhase(ctx context.Context, p *phase, length time.Duration) error {
+// runPhase runs phase p for length, hands over to next (nil: the reps
+// stop), and returns the snapshot taken at the handover.
+func (mr *mixRun) runPhase(ctx context.Context, p, next *phase, length time.Duration) (snapshot, error) {
 	st := &phaseStats{}
-	before, err := mr.snap(ctx)
-	if err != nil {
-		return err
-	}
-	st.warn, st.errs = mr.app.logs.counts()
+	p.stats = st
+	warn0, errs0 := mr.app.logs.counts()
 	p.start = time.Now()
 	mr.d.set(p)
 	stop := make(chan struct{})
@@ -341,32 +351,24 @@ func (mr *mixRun) runPhase(ctx context.Context, p *phase, length time.Duration) 
 		select {
 		case <-ctx.Done():
 			close(stop)
-			return ctx.Err()
+			return snapshot{}, ctx.Err()
 		case <-time.After(min(500*time.Millisecond, time.Until(end))):
 		}
 		rss, _ := procMem(pid)
 		st.maxRSS = max(st.maxRSS, rss)
 	}
 	p.end = time.Now()
-	mr.d.set(nil)
+	mr.d.set(next)
 	close(stop)
-	if st.atEnd, err = scrapeMetrics(ctx, mr.app.addr); err != nil {
-		return err
-	}
-	for wait := time.Now().Add(replyTimeout + 5*time.Second); mr.d.inflight.Load() > 0 && time.Now().Before(wait); {
-		time.Sleep(20 * time.Millisecond)
-	}
 	after, err := mr.snap(ctx)
 	if err != nil {
-		return err
+		return after, err
 	}
 	warn, errs := mr.app.logs.counts()
-	st.warn, st.errs = warn-st.warn, errs-st.errs
-	st.before, st.after = before, after
+	st.warn, st.errs = warn-warn0, errs-errs0
 	_, st.peakRSS = procMem(pid)
 	st.dropped = mr.d.dropped.Swap(0)
-	p.stats = st
-	return nil
+	return after, nil
 }
 
 // snap reads everything a phase's figures are made of.

@@ -14,8 +14,7 @@ import (
 
 // phaseStats is what was read around one phase.
 type phaseStats struct {
-	before, after   snapshot // at the start, and once the phase's last steps were answered
-	atEnd           promSnap // the app's metrics when the phase ended
+	before, after   snapshot // at the start and at the end
 	maxRSS, peakRSS int64    // sampled during the phase; the process's peak so far
 	warn, errs      int      // the app's log lines at WARN and ERROR
 	dropped         int64    // open loop: steps that found their rep's queue full
@@ -23,7 +22,8 @@ type phaseStats struct {
 
 // phaseSteps is what the reps saw in one phase.
 type phaseSteps struct {
-	all      []stepResult
+	answered int             // steps answered during the phase, whenever posted
+	all      []stepResult    // steps posted during the phase
 	lat      []time.Duration // answered steps: from the post to the answer
 	lag      []time.Duration // open loop: from when a step came due to its post
 	byKind   map[string][]time.Duration
@@ -34,6 +34,9 @@ func stepsOf(d *driver, p *phase) phaseSteps {
 	ps := phaseSteps{byKind: map[string][]time.Duration{}, problems: map[string]int{}}
 	for _, r := range d.reps {
 		for _, s := range r.results {
+			if !s.answered.Before(p.start) && s.answered.Before(p.end) {
+				ps.answered++
+			}
 			if s.phase != p {
 				continue
 			}
@@ -101,9 +104,10 @@ func report(w io.Writer, m mixConfig, phases []*phase, d *driver, echo, backlog 
 		}
 		t.row(label, cells...)
 	}
-	each("updates/s (steps answered)", func(p *phase, ps phaseSteps) string { return fmt.Sprintf("%.1f", ps.rate(p)) })
+	each("updates/s (steps answered in the phase)", func(p *phase, ps phaseSteps) string { return fmt.Sprintf("%.1f", ps.rate(p)) })
 	each("updates/s processed by the app (/metrics)", func(p *phase, ps phaseSteps) string {
-		return fmt.Sprintf("%.1f", (p.stats.atEnd.processed-p.stats.before.metrics.processed)/p.end.Sub(p.start).Seconds())
+		a, b := p.stats.after, p.stats.before
+		return fmt.Sprintf("%.1f", (a.metrics.processed-b.metrics.processed)/a.at.Sub(b.at).Seconds())
 	})
 	each("reply p50 / p95 ms", func(_ *phase, ps phaseSteps) string {
 		return ms(pctl(ps.lat, 50)) + " / " + ms(pctl(ps.lat, 95))
@@ -234,7 +238,7 @@ func printStatements(w io.Writer, phases []*phase) {
 	}
 	fmt.Fprintf(w, "\nmix: heaviest statements over the measured phases (pg_stat_statements; %.0f updates, %.0f ms of statements):\n", updates, total)
 	fmt.Fprintf(w, "  %7s %9s %8s %6s  %s\n", "mean ms", "calls", "/update", "share", "statement")
-	for _, s := range sts[:min(15, len(sts))] {
+	for _, s := range sts[:min(20, len(sts))] {
 		fmt.Fprintf(w, "  %7.3f %9.0f %8.2f %5.1f%%  %s\n", s.totalMS/s.calls, s.calls, s.calls/max(updates, 1), 100*s.totalMS/max(total, 1), oneLine(s.query, 110))
 	}
 }

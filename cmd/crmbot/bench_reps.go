@@ -62,8 +62,10 @@ type rep struct {
 
 	// Used by the rep's goroutine only.
 	lastPhase   *phase
-	lastResults int64 // the message of the latest search result list
-	lastCard    int64 // the message showing the latest card
+	paced       bool      // has had a closed-loop pause before
+	pauseUntil  time.Time // the end of the pause under way, if any
+	lastResults int64     // the message of the latest search result list
+	lastCard    int64     // the message showing the latest card
 	results     []stepResult
 }
 
@@ -274,6 +276,7 @@ func (d *driver) gate(ctx context.Context, r *rep) (*phase, time.Time, error) {
 			select {
 			case due := <-r.due:
 				if !due.Before(p.start) {
+					r.lastPhase, r.pauseUntil = p, time.Time{}
 					return p, due, nil
 				}
 				continue // left over from an earlier phase
@@ -283,15 +286,19 @@ func (d *driver) gate(ctx context.Context, r *rep) (*phase, time.Time, error) {
 				return nil, time.Time{}, ctx.Err()
 			}
 		case r.idx < p.reps:
-			wait := time.Duration(float64(p.pause) * (0.5 + r.rng.Float64()))
-			if r.lastPhase != p { // spread the reps' first steps over one pause
-				r.lastPhase = p
-				wait = time.Duration(float64(p.pause) * r.rng.Float64())
+			r.lastPhase = p
+			if r.pauseUntil.IsZero() {
+				wait := time.Duration(float64(p.pause) * (0.5 + r.rng.Float64()))
+				if !r.paced { // spread the reps' first steps over one pause
+					wait = time.Duration(float64(p.pause) * r.rng.Float64())
+				}
+				r.paced, r.pauseUntil = true, time.Now().Add(wait)
 			}
 			select {
-			case <-time.After(wait):
+			case <-time.After(time.Until(r.pauseUntil)):
+				r.pauseUntil = time.Time{}
 				return p, time.Time{}, nil
-			case <-changed: // the phase ended during the pause
+			case <-changed: // a pause goes on into the next closed-loop phase
 				continue
 			case <-ctx.Done():
 				return nil, time.Time{}, ctx.Err()
