@@ -34,8 +34,44 @@ type snapshot struct {
 // promSnap is the part of the app's /metrics the mix reports.
 type promSnap struct {
 	processed, failed, parked float64
-	buckets                   map[float64]float64 // processing time: upper bound → cumulative count, all kinds
-	sum, count                float64
+	processing                promHist // the handler's time per update, all kinds
+	send                      promHist // from a reply's commit to Telegram's answer to its send
+}
+
+// promHist is a histogram: upper bound → cumulative count (+Inf as 1e300).
+type promHist struct {
+	buckets    map[float64]float64
+	sum, count float64
+}
+
+// observe adds one sample line of the histogram.
+func (h *promHist) observe(suffix, labels string, v float64) {
+	switch suffix {
+	case "_sum":
+		h.sum += v
+	case "_count":
+		h.count += v
+	case "_bucket":
+		le := promLE.FindStringSubmatch(labels)
+		if le == nil {
+			return
+		}
+		b, err := strconv.ParseFloat(le[1], 64)
+		if le[1] == "+Inf" {
+			b, err = 1e300, nil
+		}
+		if err == nil {
+			h.buckets[b] += v
+		}
+	}
+}
+
+// mean is the mean sample between two snapshots.
+func (h promHist) mean(before promHist) (time.Duration, bool) {
+	if h.count == before.count {
+		return 0, false
+	}
+	return time.Duration((h.sum - before.sum) / (h.count - before.count) * float64(time.Second)), true
 }
 
 var promLine = regexp.MustCompile(`^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+|\+Inf|NaN)$`)
@@ -43,7 +79,7 @@ var promLE = regexp.MustCompile(`le="([^"]+)"`)
 
 // scrapeMetrics reads the app's /metrics.
 func scrapeMetrics(ctx context.Context, addr string) (promSnap, error) {
-	s := promSnap{buckets: map[float64]float64{}}
+	s := promSnap{processing: promHist{buckets: map[float64]float64{}}, send: promHist{buckets: map[float64]float64{}}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
 	if err != nil {
 		return s, err
@@ -68,29 +104,21 @@ func scrapeMetrics(ctx context.Context, addr string) (promSnap, error) {
 			s.failed = v
 		case "crmbot_updates_parked_total":
 			s.parked = v
-		case "crmbot_update_processing_seconds_sum":
-			s.sum += v
-		case "crmbot_update_processing_seconds_count":
-			s.count += v
-		case "crmbot_update_processing_seconds_bucket":
-			if le := promLE.FindStringSubmatch(m[2]); le != nil {
-				b, err := strconv.ParseFloat(le[1], 64)
-				if le[1] == "+Inf" {
-					b, err = 1e300, nil
-				}
-				if err == nil {
-					s.buckets[b] += v
-				}
+		default:
+			if name, ok := strings.CutPrefix(m[1], "crmbot_update_processing_seconds"); ok {
+				s.processing.observe(name, m[2], v)
+			} else if name, ok := strings.CutPrefix(m[1], "crmbot_reply_latency_seconds"); ok {
+				s.send.observe(name, m[2], v)
 			}
 		}
 	}
 	return s, sc.Err()
 }
 
-// quantile estimates the q-quantile of the processing time between two
-// snapshots from the histogram's buckets, interpolating within a bucket as
-// Prometheus's histogram_quantile does.
-func (s promSnap) quantile(before promSnap, q float64) time.Duration {
+// quantile estimates the q-quantile between two snapshots from the
+// histogram's buckets, interpolating within a bucket as Prometheus's
+// histogram_quantile does.
+func (s promHist) quantile(before promHist, q float64) time.Duration {
 	var les []float64
 	for le := range s.buckets {
 		les = append(les, le)

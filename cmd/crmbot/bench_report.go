@@ -121,17 +121,20 @@ func report(w io.Writer, m mixConfig, phases []*phase, d *driver, echo, backlog 
 		}
 		return ms(pctl(ps.lag, 50)) + " / " + ms(pctl(ps.lag, 99))
 	})
-	each("processing p50 / p99 ms (histogram)", func(p *phase, _ phaseSteps) string {
-		a, b := p.stats.after.metrics, p.stats.before.metrics
-		return ms(a.quantile(b, .5)) + " / " + ms(a.quantile(b, .99))
-	})
-	each("processing mean ms", func(p *phase, _ phaseSteps) string {
-		a, b := p.stats.after.metrics, p.stats.before.metrics
-		if a.count == b.count {
+	hist := func(label string, pick func(promSnap) promHist) {
+		each(label+" p50 / p99 ms", func(p *phase, _ phaseSteps) string {
+			a, b := pick(p.stats.after.metrics), pick(p.stats.before.metrics)
+			return ms(a.quantile(b, .5)) + " / " + ms(a.quantile(b, .99))
+		})
+		each(label+" mean ms", func(p *phase, _ phaseSteps) string {
+			if m, ok := pick(p.stats.after.metrics).mean(pick(p.stats.before.metrics)); ok {
+				return ms(m)
+			}
 			return "-"
-		}
-		return fmt.Sprintf("%.2f", (a.sum-b.sum)/(a.count-b.count)*1000)
-	})
+		})
+	}
+	hist("processing (handler, histogram)", func(s promSnap) promHist { return s.processing })
+	hist("reply sent after commit (histogram)", func(s promSnap) promHist { return s.send })
 	each("errors: steps / refused Bot API calls", func(p *phase, ps phaseSteps) string {
 		pr, rf := ps.errors(p)
 		return fmt.Sprintf("%d / %d", pr, rf)
