@@ -10,6 +10,7 @@ import (
 	"github.com/telecrm/crmbot/internal/calendar"
 	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/format"
+	"github.com/telecrm/crmbot/internal/i18n"
 )
 
 // maxCardDates bounds the important dates a card lists.
@@ -86,7 +87,19 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 	}
 	lines = append(lines, r.contactLines(c, next, stage)...)
 	if len(c.Tags) > 0 {
-		lines = append(lines, r.t("card.tags", map[string]any{"Tags": esc(clipRunes(strings.Join(c.Tags, r.t("card.list_sep", nil)), 400))}))
+		// Each tag is isolated (a Latin tag keeps its own direction), and the
+		// list is cut between tags, never inside an escaped one.
+		var tags []string
+		size := 0
+		for _, tag := range c.Tags {
+			tag = clipRunes(tag, 60)
+			if size += utf8.RuneCountInString(tag) + 2; size > 400 {
+				tags = append(tags, "…")
+				break
+			}
+			tags = append(tags, i18n.Isolate(r.lang(), esc(tag)))
+		}
+		lines = append(lines, r.t("card.tags", map[string]any{"Tags": strings.Join(tags, r.t("card.list_sep", nil))}))
 	}
 	if c.PersonalityType != "" {
 		lines = append(lines, r.t("card.personality", map[string]any{"Type": c.PersonalityType}))

@@ -17,7 +17,7 @@ var personalityTypes = []string{
 func (b *Bot) showPersonality(r *req, c crm.Customer, _ []string) error {
 	var btns []models.InlineKeyboardButton
 	for _, p := range personalityTypes {
-		btns = append(btns, ib(mark(p, c.PersonalityType == p), cb(actSetPersona, id(c.ID), p)))
+		btns = append(btns, ib(r.mark(p, c.PersonalityType == p), cb(actSetPersona, id(c.ID), p)))
 	}
 	rows := inlineRows(4, btns...)
 	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.clear", nil), cb(actSetPersona, id(c.ID), "-"))}, backToMore(r, c))
@@ -41,7 +41,7 @@ func (b *Bot) onSetPersonality(r *req, c crm.Customer, args []string) error {
 func (b *Bot) showRelationship(r *req, c crm.Customer, _ []string) error {
 	var rows [][]models.InlineKeyboardButton
 	for l := 1; l <= 5; l++ {
-		label := mark(r.t("card.level."+strconv.Itoa(l), nil), c.RelationshipLevel == l)
+		label := r.mark(r.t("card.level."+strconv.Itoa(l), nil), c.RelationshipLevel == l)
 		rows = append(rows, []models.InlineKeyboardButton{ib(label, cb(actSetRelation, id(c.ID), strconv.Itoa(l)))})
 	}
 	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("customer.btn.clear", nil), cb(actSetRelation, id(c.ID), "0"))}, backToMore(r, c))
@@ -97,7 +97,7 @@ func (b *Bot) showReassign(r *req, c crm.Customer, _ []string) error {
 	}
 	var btns []models.InlineKeyboardButton
 	for _, s := range staff {
-		btns = append(btns, ib(mark(clipRunes(s.DisplayName, 30), s.ID == c.OwnerID), cb(actAssignTo, id(c.ID), id(s.ID))))
+		btns = append(btns, ib(r.mark(clipRunes(s.DisplayName, 30), s.ID == c.OwnerID), cb(actAssignTo, id(c.ID), id(s.ID))))
 	}
 	rows := inlineRows(2, btns...)
 	if canPool(r.staff, c) {

@@ -42,10 +42,11 @@ func inlineRows(n int, btns ...models.InlineKeyboardButton) [][]models.InlineKey
 // a tap dials it), kept left-to-right inside Persian or Arabic text.
 func phoneText(e164 string) string { return format.LTR(e164) }
 
-// mark prefixes the current choice of a list with a check mark.
-func mark(label string, current bool) string {
+// mark prefixes the current choice of a list with a check mark, in the
+// localizer so that a Latin label keeps a right-to-left line intact.
+func (r *req) mark(label string, current bool) string {
 	if current {
-		return "✓ " + label
+		return r.t("common.current_choice", map[string]any{"Label": label})
 	}
 	return label
 }

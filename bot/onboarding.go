@@ -97,7 +97,7 @@ func (b *Bot) langOrder(r *req) []string {
 func (b *Bot) askLang(r *req, mode string, edit bool) error {
 	var btns []models.InlineKeyboardButton
 	for _, l := range b.langOrder(r) {
-		btns = append(btns, ib(mark(languageNames[l], mode == "s" && l == r.staff.Locale), cb(actPickLang, mode, l)))
+		btns = append(btns, ib(r.mark(languageNames[l], mode == "s" && l == r.staff.Locale), cb(actPickLang, mode, l)))
 	}
 	text := r.t("onboarding.ask_language", map[string]any{"Name": esc(r.staff.DisplayName)})
 	if mode == "s" {
@@ -162,7 +162,7 @@ func (b *Bot) askCal(r *req, mode string, edit bool) error {
 	var rows [][]models.InlineKeyboardButton
 	for _, c := range calendarsFor(r.staff.Locale) {
 		label := r.calendarLabel(c)
-		rows = append(rows, []models.InlineKeyboardButton{ib(mark(label, c == r.staff.Calendar), cb(actPickCal, mode, c))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.mark(label, c == r.staff.Calendar), cb(actPickCal, mode, c))})
 	}
 	return r.show(r.t("onboarding.ask_calendar", nil), ikm(rows...), edit)
 }
@@ -188,7 +188,7 @@ func (b *Bot) askZone(r *req, mode string, edit bool) error {
 	var btns []models.InlineKeyboardButton
 	for _, i := range zoneOrder(r.staff.Locale) {
 		z := timeZones[i]
-		btns = append(btns, ib(mark(r.t("settings.tz."+z.key, nil), z.zone == r.staff.TimeZone), cb(actPickZone, mode, strconv.Itoa(i))))
+		btns = append(btns, ib(r.mark(r.t("settings.tz."+z.key, nil), z.zone == r.staff.TimeZone), cb(actPickZone, mode, strconv.Itoa(i))))
 	}
 	return r.show(r.t("onboarding.ask_timezone", nil), ikm(inlineRows(2, btns...)...), edit)
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/telecrm/crmbot/internal/crm"
-	"github.com/telecrm/crmbot/internal/format"
 	"github.com/telecrm/crmbot/internal/outbound"
 )
 
@@ -114,7 +113,7 @@ func (b *Bot) renderEscalation(ctx context.Context, n outbound.Notification) (ou
 		return outbound.Message{}, false, err
 	}
 	text := r.t("escalation.text", map[string]any{"Rep": esc(rep.DisplayName), "Name": esc(f.CustomerName),
-		"When": r.dateTime(f.DueAt), "Late": format.Duration(r.lang(), b.d.Now().Sub(f.DueAt))})
+		"When": r.dateTime(f.DueAt), "Late": r.loc.Ago(f.DueAt.In(r.userLoc()), b.d.Now())})
 	markup := ikm([]models.InlineKeyboardButton{ib(r.t("activity.open_card", nil), cb(actCard, id(f.CustomerID)))})
 	return htmlMessage(n.ChatID, text, markup), false, nil
 }

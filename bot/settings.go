@@ -149,7 +149,7 @@ func (b *Bot) askHours(r *req) error {
 	current := hoursPreset(r.staff.WorkHours)
 	var rows [][]models.InlineKeyboardButton
 	for i, p := range hoursPresets {
-		rows = append(rows, []models.InlineKeyboardButton{ib(mark(r.hoursLabel(p), p == current), cb(actPickHours, strconv.Itoa(i)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.mark(r.hoursLabel(p), p == current), cb(actPickHours, strconv.Itoa(i)))})
 	}
 	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actSettings))})
 	return r.edit(r.t("settings.ask_hours", nil), ikm(rows...))

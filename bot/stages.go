@@ -84,7 +84,7 @@ func (b *Bot) showStageMenu(r *req, c crm.Customer, _ []string) error {
 		if s.NeedsReason() {
 			label = r.t("stage.option_exit", map[string]any{"N": i + 1, "Name": s.Name(r.lang())})
 		}
-		rows = append(rows, []models.InlineKeyboardButton{ib(mark(label, s.ID == c.StageID), cb(actStageMove, id(c.ID), id(s.ID)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.mark(label, s.ID == c.StageID), cb(actStageMove, id(c.ID), id(s.ID)))})
 	}
 	rows = append(rows, backToCard(r, c))
 	text := r.t("stage.menu", map[string]any{"Name": esc(c.Name), "Stage": esc(current.Name(r.lang()))})

@@ -145,7 +145,7 @@ func (b *Bot) showTeam(r *req, t crm.Team, _ []string) error {
 			manager = esc(m.DisplayName)
 			continue
 		}
-		names = append(names, esc(m.DisplayName))
+		names = append(names, r.t("team.member_item", map[string]any{"Name": esc(m.DisplayName)}))
 		remove = append(remove, ib(r.t("team.btn.remove", map[string]any{"Name": clipRunes(m.DisplayName, 20)}), cb(actTeamRemove, id(t.ID), id(m.ID))))
 	}
 	text := r.t("team.detail", map[string]any{"Team": esc(t.Name), "Manager": manager, "Members": r.n("team.members", len(names), nil)})

@@ -110,7 +110,7 @@ func (b *Bot) showRepCustomers(r *req, args []string) error {
 		r.n("common.customers_count", total, nil)}
 	var rows [][]models.InlineKeyboardButton
 	for _, c := range cs {
-		rows = append(rows, []models.InlineKeyboardButton{ib(clip(c.Name, 40, "…")+" · "+r.lastContact(c), cb(actCard, id(c.ID)))})
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("team.rep_customer_button", map[string]any{"Name": clip(c.Name, 40, "…"), "Last": r.lastContact(c)}), cb(actCard, id(c.ID)))})
 	}
 	var nav []models.InlineKeyboardButton
 	if page > 0 {
