@@ -170,7 +170,7 @@ func report(w io.Writer, m mixConfig, phases []*phase, d *driver, echo, backlog 
 		}
 		return perUpdate(p, total)
 	})
-	each("statements/update, transactions/update", func(p *phase, _ phaseSteps) string {
+	each("statements/update (BEGIN, COMMIT too), transactions/update", func(p *phase, _ phaseSteps) string {
 		a, b := p.stats.after.pg, p.stats.before.pg
 		calls := 0.0
 		for _, s := range statementsBetween(b, a) {
@@ -283,20 +283,37 @@ func budgets(w io.Writer, m mixConfig, phases []*phase, steps []phaseSteps, echo
 		}
 		fmt.Fprintf(w, "  %s  %-58s %s\n", v, what, got)
 	}
+	// The latency and memory budgets hold at a load: a run that offers
+	// less (fewer reps, longer pauses) cannot tell.
+	atLoad := func(ok, applies bool, what, got, why string) {
+		if !applies {
+			fmt.Fprintf(w, "  n/a   %-58s %s — %s\n", what, got, why)
+			return
+		}
+		verdict(ok, what, got)
+	}
 	sustained := phases[best].end.Sub(phases[best].start)
 	verdict(h.rate >= 1000 && sustained >= 59*time.Second, "≥ 1,000 updates/s sustained for 60 s with the mix",
 		fmt.Sprintf("%.0f updates/s over %.0fs (%s)", h.rate, sustained.Seconds(), phases[best].name))
 	ratio := backlog.rate() / echo.rate()
 	verdict(ratio >= 0.3, "≥ 0.3 × the echo bot (the same backlog)", fmt.Sprintf("%.2f × (%.0f vs %.0f updates/s)", ratio, backlog.rate(), echo.rate()))
-	at := fmt.Sprintf("(%s: %.0f updates/s, %d reps, %v pause)", phases[lat].name, steps[lat].rate(phases[lat]), m.reps, m.pause)
-	verdict(h.p99 <= 100, "reply p99 ≤ 100 ms at 500 updates/s, reps at a human pace", fmt.Sprintf("%.0f ms %s", h.p99, at))
-	verdict(h.p50 <= 30, "reply p50 ≤ 30 ms", fmt.Sprintf("%.0f ms", h.p50))
+	latRate := steps[lat].rate(phases[lat])
+	at := fmt.Sprintf("(%s: %.0f updates/s, %d reps, %v pause)", phases[lat].name, latRate, m.reps, m.pause)
+	offered := float64(m.reps) / m.pause.Seconds() // a closed loop's load if every answer were instant
+	if phases[lat].open {
+		offered = phases[lat].rate
+	}
+	at500 := offered >= 475
+	why := fmt.Sprintf("this run offers %.0f updates/s", offered)
+	atLoad(h.p99 <= 100 && latRate >= 475, at500, "reply p99 ≤ 100 ms at 500 updates/s, reps at a human pace", fmt.Sprintf("%.0f ms %s", h.p99, at), why)
+	atLoad(h.p50 <= 30 && latRate >= 475, at500, "reply p50 ≤ 30 ms (at the same load)", fmt.Sprintf("%.0f ms", h.p50), why)
 	how := "measured"
 	if backlog.n < 20000 {
 		how = fmt.Sprintf("extrapolated from %d at %.0f/s", backlog.n, backlog.rate())
 	}
 	drain := 20000 / backlog.rate()
 	verdict(drain <= 30, "a 20,000-update backlog answered ≤ 30 s", fmt.Sprintf("%.1fs (%s)", drain, how))
-	verdict(h.rss <= 100, "bot RSS ≤ 100 MB with 1,000 active staff", fmt.Sprintf("%.0f MB with %d reps active", h.rss, m.reps))
+	atLoad(h.rss <= 100, m.reps >= 1000, "bot RSS ≤ 100 MB with 1,000 active staff", fmt.Sprintf("%.0f MB with %d reps active", h.rss, m.reps),
+		"fewer reps than 1,000")
 	return h
 }
