@@ -33,5 +33,5 @@ demo: ## the whole product locally: database, sandbox, bot and demo data; open t
 sandbox: ## the local Telegram sandbox alone
 	$(GO) run ./cmd/crmbot sandbox
 
-bench: ## throughput and latency benchmarks against the sandbox
+bench: ## throughput and latency against the sandbox: the durable path, then the real bot under a reps' mix vs an echo bot (docs/PERFORMANCE.md)
 	$(GO) run ./cmd/crmbot bench

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,23 +125,6 @@ func (o *observer) count(method string, ok bool, description string) {
 	if !ok {
 		o.refused[method+": "+description]++
 	}
-}
-
-// refusals returns the refused calls, most frequent first, and their total.
-func (o *observer) refusals() ([]string, int) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	var out []string
-	total := 0
-	for k, n := range o.refused {
-		out = append(out, k)
-		total += n
-	}
-	sort.Slice(out, func(i, j int) bool { return o.refused[out[i]] > o.refused[out[j]] })
-	for i, k := range out {
-		out[i] = k + " ×" + strconv.Itoa(o.refused[k])
-	}
-	return out, total
 }
 
 // captureWriter passes a response through and keeps a copy of its body.
