@@ -151,7 +151,7 @@ func TestACallLeavesTheFollowUpOpenUntilTheNextStepIsChosen(t *testing.T) {
 	rep := h.member(100, "Sara", "rep", "ar", 0)
 	cid := h.customer("Ali", rep.id)
 	h.exec(`INSERT INTO follow_ups (customer_id, assignee_id, due_at) VALUES ($1, $2, $3)`, cid, rep.id, h.now.Add(time.Hour))
-	got, n := h.logCall(rep, cid, "reached")
+	got, _ := h.logCall(rep, cid, "reached")
 	if !strings.Contains(texts(got), strings.SplitN(h.tr("ar", "log.closes_followup", map[string]any{"When": "|"}), "|", 2)[0]) {
 		t.Errorf("the summary does not say the open follow-up will close: %s", dump(got))
 	}
@@ -159,7 +159,7 @@ func TestACallLeavesTheFollowUpOpenUntilTheNextStepIsChosen(t *testing.T) {
 	if st := scalar[string](h, `SELECT status FROM follow_ups WHERE customer_id = $1`, cid); st != "open" {
 		t.Fatalf("a call without a next step closed the follow-up: %s", st)
 	}
-	_, n = h.logCall(rep, cid, "reached")
+	_, n := h.logCall(rep, cid, "reached")
 	h.press(rep.user, 1, cb(actNextStep, n, nsTomorrow))
 	if c := scalar[string](h, `SELECT string_agg(status, ',' ORDER BY id) FROM follow_ups WHERE customer_id = $1`, cid); c != "done,open" {
 		t.Fatalf("after choosing tomorrow: follow-ups %s", c)

@@ -127,12 +127,11 @@ var benchLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 // notifyRig is a sandbox with Telegram's limits, a sender and a River
 // client working notifications.
 type notifyRig struct {
-	sb     *sandbox.Server
-	n      *delivery.Notifier
-	river  *river.Client[pgx.Tx]
-	stop   func()
-	db     *postgres.DB
-	closer func()
+	sb    *sandbox.Server
+	n     *delivery.Notifier
+	river *river.Client[pgx.Tx]
+	stop  func()
+	db    *postgres.DB
 }
 
 func newNotifyRig(ctx context.Context, pool *pgxpool.Pool, users int) (*notifyRig, error) {
