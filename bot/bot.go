@@ -4,7 +4,8 @@
 // commit with their writes, so a crash never doubles an effect.
 //
 // Routing, in order: updates from outside private chats are ignored;
-// strangers get one polite sentence (unless they open an invite link);
+// linked customers reach the customer-side handlers only; strangers get
+// one polite sentence (unless they open an invite link);
 // callbacks go to the action named in their data and are re-authorized
 // there; messages go to commands, then to the chat's current flow, then to
 // the main reply-keyboard actions, then to "a phone number opens its card",
@@ -57,9 +58,11 @@ type Bot struct {
 	d        Deps
 	commands map[string]handlerFunc
 	actions  map[string]actionFunc
-	flows    map[string]flowFunc
-	mainKeys []mainKey
-	labels   map[string]mainKey // folded label in any locale → main key
+	// customerActions are the only buttons a linked customer may press.
+	customerActions map[string]actionFunc
+	flows           map[string]flowFunc
+	mainKeys        []mainKey
+	labels          map[string]mainKey // folded label in any locale → main key
 }
 
 type (
@@ -88,7 +91,8 @@ func New(d Deps) *Bot {
 	if d.OrgLocation == nil {
 		d.OrgLocation = time.UTC
 	}
-	b := &Bot{d: d, commands: map[string]handlerFunc{}, actions: map[string]actionFunc{}, flows: map[string]flowFunc{}}
+	b := &Bot{d: d, commands: map[string]handlerFunc{}, actions: map[string]actionFunc{}, customerActions: map[string]actionFunc{},
+		flows: map[string]flowFunc{}}
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -145,6 +149,9 @@ func (b *Bot) Handle(ctx context.Context, u *models.Update) error {
 	if !ok {
 		return nil
 	}
+	if r.loadErr != nil {
+		return r.loadErr // the database: retried, never taken for a stranger
+	}
 	err := b.dispatch(r)
 	if err == nil {
 		err = r.finish()
@@ -191,8 +198,15 @@ func (b *Bot) userError(r *req, err error) error {
 	return r.finish()
 }
 
+// dispatch routes an update. Who the sender is decides the route, here
+// and nowhere else: active staff reach the staff handlers; a linked
+// customer reaches only the customer-side ones (customer_route.go); anyone
+// else hears one polite sentence.
 func (b *Bot) dispatch(r *req) error {
 	if r.staff.ID == 0 || !r.staff.Active {
+		if r.customer.ID != 0 {
+			return b.customerRoute(r)
+		}
 		return b.stranger(r)
 	}
 	if r.cb != nil {

@@ -24,6 +24,8 @@ type req struct {
 	cb       *models.CallbackQuery // the callback, for button presses
 	cbMsg    *models.Message       // the message the pressed button is on
 	staff    crm.Staff             // zero when the sender is not staff
+	customer crm.Customer          // the sender's own customer record when they are a linked customer
+	loadErr  error                 // the database failed while finding who the sender is
 	loc      *i18n.Localizer
 	arg      string // a command's argument
 	answered bool   // the callback query was answered
@@ -60,8 +62,20 @@ func (b *Bot) newReq(ctx context.Context, u *models.Update) (*req, bool) {
 		return nil, false
 	}
 	s, err := b.d.Store.StaffByTelegramID(ctx, r.user.ID)
-	if err == nil {
+	switch {
+	case err == nil:
 		r.staff = s
+	case !crm.IsCode(err, crm.ENotFound):
+		r.loadErr = err
+	}
+	if r.staff.ID == 0 || !r.staff.Active {
+		c, err := b.d.Store.CustomerByTelegramID(ctx, r.user.ID)
+		switch {
+		case err == nil:
+			r.customer = c
+		case !crm.IsCode(err, crm.ENotFound):
+			r.loadErr = err
+		}
 	}
 	lang := b.d.I18n.Match(r.user.LanguageCode)
 	if r.staff.ID != 0 && r.staff.Locale != "" {

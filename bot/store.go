@@ -30,6 +30,9 @@ type StaffStore interface {
 	// StaffByTelegramID returns crm.ENotFound for strangers.
 	StaffByTelegramID(ctx context.Context, tgID int64) (crm.Staff, error)
 	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
+	// CustomerByTelegramID returns crm.ENotFound unless a live customer
+	// linked that Telegram account.
+	CustomerByTelegramID(ctx context.Context, tgID int64) (crm.Customer, error)
 	// MarkWelcomed records the bot's first answer to a staff member.
 	MarkWelcomed(ctx context.Context, staffID int64, at time.Time) error
 }

@@ -49,6 +49,14 @@ func (db *DB) Customer(ctx context.Context, id int64) (c crm.Customer, err error
 	return scanCustomer(db.q(ctx).QueryRow(ctx, `SELECT `+customerColumns+customerFrom+`WHERE c.id = $1`, id))
 }
 
+// CustomerByTelegramID returns the live customer whose Telegram account is
+// tgID. crm.ENotFound if none is linked to it.
+func (db *DB) CustomerByTelegramID(ctx context.Context, tgID int64) (c crm.Customer, err error) {
+	defer wrap(&err, "customer by telegram id")
+	return scanCustomer(db.q(ctx).QueryRow(ctx, `SELECT `+customerColumns+customerFrom+
+		`WHERE c.telegram_user_id = $1 AND c.deleted_at IS NULL`, tgID))
+}
+
 // CustomerByPhone returns the customer who has phone e164. crm.ENotFound
 // if nobody has it.
 func (db *DB) CustomerByPhone(ctx context.Context, e164 string) (c crm.Customer, err error) {
