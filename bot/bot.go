@@ -60,6 +60,8 @@ type Bot struct {
 	actions  map[string]actionFunc
 	// customerActions are the only buttons a linked customer may press.
 	customerActions map[string]actionFunc
+	// today is "my day"'s store (d.Store, or a fake in fast tests).
+	today TodayStore
 	flows           map[string]flowFunc
 	mainKeys        []mainKey
 	labels          map[string]mainKey // folded label in any locale → main key
@@ -93,6 +95,7 @@ func New(d Deps) *Bot {
 	}
 	b := &Bot{d: d, commands: map[string]handlerFunc{}, actions: map[string]actionFunc{}, customerActions: map[string]actionFunc{},
 		flows: map[string]flowFunc{}}
+	b.today = d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {

@@ -18,6 +18,7 @@ type Store interface {
 	StageStore
 	TeamStore
 	RepStore
+	TodayStore
 	NoteMessageStore
 	ReachStore
 	ActivityStore

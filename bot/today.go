@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -14,6 +15,17 @@ import (
 // dates of the rep's customers, then the customers in open stages with no
 // next step planned; each one tap from done or the card. With nothing due
 // it says so, and names the next thing coming up.
+
+// TodayStore is what "my day" reads. Its handlers use only this (b.today),
+// so they can be tested on a small fake as well as on the database.
+type TodayStore interface {
+	// FollowUpsDueBy lists open follow-ups due before until, earliest first.
+	FollowUpsDueBy(ctx context.Context, assigneeID int64, until time.Time, limit int) ([]crm.FollowUp, error)
+	DatesOwnedBy(ctx context.Context, ownerID int64) ([]crm.CustomerDate, error)
+	CustomersWithoutNextStep(ctx context.Context, ownerID int64, limit int) ([]crm.Customer, int, error)
+	// NextFollowUp returns crm.ENotFound when nothing is planned from then on.
+	NextFollowUp(ctx context.Context, assigneeID int64, from time.Time) (crm.FollowUp, error)
+}
 
 // todayLimit bounds the follow-ups listed; the rest are counted.
 const todayLimit = 15
@@ -40,7 +52,7 @@ func (b *Bot) showToday(r *req, edit bool, notice *todayNotice) error {
 	now := r.now()
 	local := now.In(loc)
 	tomorrow := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, loc)
-	fs, err := b.d.Store.FollowUpsDueBy(r.ctx, r.staff.ID, tomorrow, todayLimit+1)
+	fs, err := b.today.FollowUpsDueBy(r.ctx, r.staff.ID, tomorrow, todayLimit+1)
 	if err != nil {
 		return err
 	}
@@ -52,7 +64,7 @@ func (b *Bot) showToday(r *req, edit bool, notice *todayNotice) error {
 	if err != nil {
 		return err
 	}
-	idle, idleTotal, err := b.d.Store.CustomersWithoutNextStep(r.ctx, r.staff.ID, noNextStepLimit)
+	idle, idleTotal, err := b.today.CustomersWithoutNextStep(r.ctx, r.staff.ID, noNextStepLimit)
 	if err != nil {
 		return err
 	}
@@ -134,7 +146,7 @@ func (b *Bot) showToday(r *req, edit bool, notice *todayNotice) error {
 
 // datesToday are today's important dates of the user's customers.
 func (b *Bot) datesToday(r *req, now time.Time, loc *time.Location) ([]crm.CustomerDate, error) {
-	ds, err := b.d.Store.DatesOwnedBy(r.ctx, r.staff.ID)
+	ds, err := b.today.DatesOwnedBy(r.ctx, r.staff.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +163,7 @@ func (b *Bot) datesToday(r *req, now time.Time, loc *time.Location) ([]crm.Custo
 // nothingDueToday is the friendly line of an empty day, naming the next
 // follow-up coming up when there is one.
 func (b *Bot) nothingDueToday(r *req, tomorrow time.Time) (string, error) {
-	next, err := b.d.Store.NextFollowUp(r.ctx, r.staff.ID, tomorrow)
+	next, err := b.today.NextFollowUp(r.ctx, r.staff.ID, tomorrow)
 	switch {
 	case crm.IsCode(err, crm.ENotFound):
 		return r.t("today.empty", nil), nil
