@@ -61,10 +61,10 @@ type Bot struct {
 	// customerActions are the only buttons a linked customer may press.
 	customerActions map[string]actionFunc
 	// today is "my day"'s store (d.Store, or a fake in fast tests).
-	today TodayStore
-	flows           map[string]flowFunc
-	mainKeys        []mainKey
-	labels          map[string]mainKey // folded label in any locale → main key
+	today    TodayStore
+	flows    map[string]flowFunc
+	mainKeys []mainKey
+	labels   map[string]mainKey // folded label in any locale → main key
 }
 
 type (
