@@ -104,9 +104,18 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 				row.ID, row.Attempts, now.Add(lease))
 			return err
 		}
-		return q.QueryRow(ctx, `
-			UPDATE outbox SET status = 'sending', attempts = $2, lease_until = $3, probe_floor = chat_message_floor(chat_id)
-			 WHERE id = $1 RETURNING probe_floor`, row.ID, row.Attempts, now.Add(lease)).Scan(&row.ProbeFloor)
+		// Only a reply that posts a message can be probed for after a crash
+		// (an edit or a callback answer is repeated harmlessly), so only it
+		// needs the chat's message floor, which costs a look at three tables.
+		var probe *int64
+		err = q.QueryRow(ctx, `
+			UPDATE outbox SET status = 'sending', attempts = $2, lease_until = $3,
+			       probe_floor = CASE WHEN method IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor(chat_id) END
+			 WHERE id = $1 RETURNING probe_floor`, row.ID, row.Attempts, now.Add(lease)).Scan(&probe)
+		if probe != nil {
+			row.ProbeFloor = *probe
+		}
+		return err
 	})
 	return row, res, next, err
 }
