@@ -45,8 +45,22 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 		return nil, 0, nil
 	}
 	sql := textSearchSQL
-	if digits != "" {
+	switch {
+	case digits != "":
 		sql = phoneSearchSQL
+	case viewer.Role == crm.RoleRep:
+		// A rep sees their own customers and the pool. When those are few
+		// (the usual case: a hundred or so), matching among them is far
+		// cheaper than a trigram match over every customer of the company
+		// narrowed down afterwards; a large pool takes the indexed path.
+		var few bool
+		if err := db.q(ctx).QueryRow(ctx, `SELECT count(*) < $2 FROM (SELECT 1 FROM customers
+			WHERE deleted_at IS NULL AND (owner_id = $1 OR owner_id IS NULL) LIMIT $2) v`, viewer.ID, repScanBelow).Scan(&few); err != nil {
+			return nil, 0, err
+		}
+		if few {
+			sql = repTextSearchSQL
+		}
 	}
 	compact := textnorm.Compact(text)
 	rows, err := db.q(ctx).Query(ctx, sql, pgx.NamedArgs{
@@ -70,6 +84,10 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 // computing the similarity of every «... کریمی» to «علی کریمی» would cost
 // most of the search on 100,000 customers.
 const typoBelow = 10
+
+// repScanBelow is how many customers a rep may see at most for their
+// search to look among those alone (repTextSearchSQL).
+const repScanBelow = 2000
 
 // A text search runs in steps. matched: the customers whose name or
 // company contains the query with the spaces of both ignored (the trigram
@@ -135,6 +153,26 @@ const (
 	// textMatch: containing the query as spaced implies containing it compact.
 	textMatch     = `(c.name_compact LIKE '%' || @compact_like || '%' OR c.company_compact LIKE '%' || @compact_like || '%')`
 	textSearchSQL = searchMatched + textRank + searchFrom + textMatch + searchAlike + searchPage
+
+	// repTextSearchSQL is textSearchSQL for a rep who may see fewer than
+	// repScanBelow customers: matched and alike are found among those (the
+	// owner index, then each row compared), not through the trigram indexes
+	// over every customer of the company.
+	repTextSearchSQL = `WITH visible AS MATERIALIZED (
+		SELECT id FROM customers WHERE deleted_at IS NULL AND (owner_id = @viewer OR owner_id IS NULL)
+	), matched AS MATERIALIZED (
+		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, ` + textRank + ` AS rank
+		FROM visible v JOIN customers c ON c.id = v.id
+		WHERE ` + textMatch + `
+	), alike AS (
+		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm,
+			word_similarity(@text, c.name_norm || ' ' || coalesce(c.company_norm, '')) AS rank
+		FROM visible v JOIN customers c ON c.id = v.id
+		WHERE (SELECT count(*) FROM (SELECT FROM matched LIMIT @typo_below) few) < @typo_below
+			AND @text <% (c.name_norm || ' ' || coalesce(c.company_norm, ''))
+			AND c.id NOT IN (SELECT id FROM matched)
+	), hits AS (
+		SELECT * FROM matched UNION ALL SELECT * FROM alike` + searchPage
 
 	// phoneSearchSQL finds the phones through their trigram index and
 	// ranks a customer by how early in a number the digits come. The

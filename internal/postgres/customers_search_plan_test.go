@@ -191,6 +191,9 @@ func TestSearchPlansOnManyCustomers(t *testing.T) {
 				t.Logf("%s %q: %d results; EXPLAIN ANALYZE of the last run:\n%s", v.name, tt.query, total, plans[len(plans)-1])
 			}
 			for i, plan := range plans {
+				if strings.Contains(plan, "count(*) < ") {
+					continue // a rep's search first counts what they may see (repScanBelow)
+				}
 				if strings.Contains(plan, "Seq Scan on customer") || !strings.Contains(plan, tt.index) {
 					t.Errorf("%s %q run %d: the plan does not use %s:\n%s", v.name, tt.query, i+1, tt.index, plan)
 				}
