@@ -246,6 +246,12 @@ func (o *Outbox) Flush(ctx context.Context, chatID int64) error {
 		if cont, err := o.deliver(ctx, row); err != nil || !cont {
 			return err
 		}
+		if !row.More {
+			// It was the chat's last open reply: no claim to find that out.
+			// One queued since was kicked (Kick runs this flush again) or is
+			// left to its own replica's kick and the sweeper.
+			return nil
+		}
 	}
 	return ctx.Err()
 }

@@ -17,6 +17,7 @@ type OutboxRow struct {
 	Payload   []byte
 	Attempts  int       // attempts including the current one
 	CreatedAt time.Time // when the reply was queued
+	More      bool      // other replies of the chat were open when it was claimed
 	Ambiguous bool      // a previous attempt may have reached Telegram
 	// ProbeFloor is the highest message id known in the chat before the
 	// first attempt began: an unrecorded message of ours is above it.
@@ -62,10 +63,11 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 		var leaseUntil *time.Time
 		var upd, floor *int64
 		err := q.QueryRow(ctx, `
-			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor, created_at
+			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor, created_at,
+			       (SELECT count(*) > 1 FROM outbox o WHERE o.chat_id = $1 AND o.status IN ('pending', 'sending'))
 			  FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')
 			 ORDER BY method = 'answerCallbackQuery' DESC, id LIMIT 1 FOR UPDATE`, chatID).
-			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor, &row.CreatedAt)
+			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor, &row.CreatedAt, &row.More)
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Nothing is open, or the head changed under a concurrent claim
 			// (LIMIT with FOR UPDATE may then return no row). The head is
