@@ -36,7 +36,7 @@ type ActivityStore interface {
 }
 
 // Flows of this file. Every button of a flow carries the flow's nonce
-// (Data["n"]): a button from a finished or cancelled flow is stale.
+// (its nonce): a button from a finished or cancelled flow is stale.
 const (
 	flowLog  = "act.log"  // steps: outcome → details → date → hour
 	flowNote = "act.note" // step: text
@@ -80,7 +80,7 @@ func (r *req) nonce() string { return id(r.u.ID) }
 // inFlow returns the chat's state when it is flow with nonce n.
 func (r *req) inFlow(n string, flows ...string) (*State, bool, error) {
 	st, err := r.state()
-	if err != nil || st == nil || st.Data["n"] != n || n == "" {
+	if err != nil || st == nil || flowNonce(st) != n || n == "" {
 		return nil, false, err
 	}
 	for _, f := range flows {
@@ -116,7 +116,7 @@ func (r *req) startCustomerFlow(args []string, flow, step string, data map[strin
 		return c, "", true, err
 	}
 	nonce = r.nonce()
-	st := map[string]string{"n": nonce, "c": id(cid)}
+	st := flowMap(flowBase{Nonce: nonce, Customer: flowID(cid)})
 	for k, v := range data {
 		st[k] = v
 	}
@@ -125,7 +125,7 @@ func (r *req) startCustomerFlow(args []string, flow, step string, data map[strin
 
 // startLog asks how a call or visit with the customer went.
 func (b *Bot) startLog(r *req, args []string, kind crm.ActivityKind) error {
-	c, n, ok, err := r.startCustomerFlow(args, flowLog, "outcome", map[string]string{"k": string(kind)})
+	c, n, ok, err := r.startCustomerFlow(args, flowLog, "outcome", flowMap(callFlow{Kind: kind}))
 	if !ok || err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func (b *Bot) onOutcome(r *req, args []string) error {
 		return r.staleButton()
 	}
 	if st.Step != "outcome" {
-		if st.Data["au"] == id(r.u.ID) { // the same press, replayed
+		if loadFlow[callFlow](st).OutcomePress == flowID(r.u.ID) { // the same press, replayed
 			return b.showDetails(r, st, true)
 		}
 		return r.staleButton()
@@ -170,19 +170,21 @@ func (b *Bot) onOutcome(r *req, args []string) error {
 	if !o.Valid() {
 		return r.staleButton()
 	}
-	cid, _ := argID([]string{st.Data["c"]}, 0)
+	cf := loadFlow[callFlow](st)
+	cid := int64(cf.Customer)
 	if _, err := r.loadEditable(cid); err != nil {
 		return err
 	}
 	a, err := b.d.Store.LogActivity(r.ctx, crm.Activity{CustomerID: cid, StaffID: r.staff.ID,
-		Kind: crm.ActivityKind(st.Data["k"]), Outcome: o, OccurredAt: r.sentAt(), SourceUpdateID: r.u.ID})
+		Kind: cf.Kind, Outcome: o, OccurredAt: r.sentAt(), SourceUpdateID: r.u.ID})
 	if err != nil {
 		return err
 	}
-	st.Data["a"], st.Data["au"], st.Data["o"] = id(a.ID), id(r.u.ID), string(o)
-	if err := r.setState(flowLog, "details", st.Data); err != nil {
+	cf.Activity, cf.OutcomePress, cf.Outcome = flowID(a.ID), flowID(r.u.ID), o
+	if err := r.setState(flowLog, "details", flowMap(cf)); err != nil {
 		return err
 	}
+	st = r.st
 	if err := b.showDetails(r, st, true); err != nil {
 		return err
 	}
@@ -198,8 +200,7 @@ func (b *Bot) onOutcome(r *req, args []string) error {
 // showDetails shows what was logged with the duration buttons and the next
 // steps; edit replaces the pressed message, otherwise a new one is sent.
 func (b *Bot) showDetails(r *req, st *State, edit bool) error {
-	aid, _ := argID([]string{st.Data["a"]}, 0)
-	a, err := b.d.Store.Activity(r.ctx, aid)
+	a, err := b.d.Store.Activity(r.ctx, int64(loadFlow[callFlow](st).Activity))
 	if err != nil {
 		return err
 	}
@@ -218,7 +219,7 @@ func (b *Bot) showDetails(r *req, st *State, edit bool) error {
 		}
 	}
 	text += "\n\n" + r.t("log.hint", nil)
-	n := st.Data["n"]
+	n := flowNonce(st)
 	var durations []models.InlineKeyboardButton
 	for _, m := range quickDurations {
 		durations = append(durations, ib(format.Duration(r.lang(), time.Duration(m)*time.Minute), cb(actDuration, n, itoa(m))))
@@ -289,8 +290,7 @@ func (b *Bot) onDuration(r *req, args []string) error {
 
 // amend changes the flow's activity after re-checking access.
 func (b *Bot) amend(r *req, st *State, change func(a *crm.Activity)) error {
-	aid, _ := argID([]string{st.Data["a"]}, 0)
-	a, err := b.d.Store.Activity(r.ctx, aid)
+	a, err := b.d.Store.Activity(r.ctx, int64(loadFlow[callFlow](st).Activity))
 	if err != nil {
 		return err
 	}
@@ -315,7 +315,7 @@ func (b *Bot) logMessage(r *req, st *State) error {
 	case "date", "hour":
 		return b.typedDue(r, st, m.Text)
 	}
-	if lu, ok := argID([]string{st.Data["lu"]}, 0); ok && r.u.ID <= lu {
+	if lu := loadFlow[callFlow](st).LastDetail; lu != 0 && r.u.ID <= int64(lu) {
 		// A replay: a chat's updates arrive in order, so this one was applied.
 		return nil
 	}
@@ -405,7 +405,7 @@ func (b *Bot) startNote(r *req, args []string) error {
 
 // noteMessage stores the note (text or voice) the rep sent.
 func (b *Bot) noteMessage(r *req, st *State) error {
-	cid, _ := argID([]string{st.Data["c"]}, 0)
+	cid := int64(loadFlow[callFlow](st).Customer)
 	c, err := r.loadEditable(cid)
 	if err != nil {
 		return err
@@ -437,7 +437,7 @@ func (b *Bot) noteMessage(r *req, st *State) error {
 // askCustomerToLog starts "log a call" from the main keyboard: recent
 // customers as buttons, or type a name or phone.
 func (b *Bot) askCustomerToLog(r *req) error {
-	if err := r.setState(flowPick, "query", map[string]string{"n": r.nonce()}); err != nil {
+	if err := r.setState(flowPick, "query", flowMap(flowBase{Nonce: r.nonce()})); err != nil {
 		return err
 	}
 	cs, err := b.d.Store.CustomersToLog(r.ctx, r.staff, "", 6)

@@ -51,19 +51,19 @@ func (b *Bot) askNote(r *req, args []string) error {
 
 // flowCustomer is the customer of the flow, re-checked for the right to change it.
 func (b *Bot) flowCustomer(r *req, st *State) (crm.Customer, error) {
-	cid, _ := argID([]string{st.Data["c"]}, 0)
-	return r.loadEditable(cid)
+	return r.loadEditable(int64(loadFlow[flowBase](st).Customer))
 }
 
 // addNote appends text to the note of the flow's activity.
 func (b *Bot) addNote(r *req, st *State, text string) error {
-	aid, _ := argID([]string{st.Data["a"]}, 0)
+	cf := loadFlow[callFlow](st)
+	aid := int64(cf.Activity)
 	a, err := b.d.Store.Activity(r.ctx, aid)
 	if err != nil {
 		return err
 	}
 	before := utf8.RuneCountInString(a.Note)
-	undo := cb(actNoteUndo, st.Data["n"], id(aid), id(int64(before)))
+	undo := cb(actNoteUndo, cf.Nonce, id(aid), id(int64(before)))
 	st.Step = "details"
 	if err := b.d.Store.RecordNoteMessage(r.ctx, r.chatID, int64(r.msg.ID), aid, text); err != nil {
 		return err
@@ -83,10 +83,12 @@ func (b *Bot) amendFromChat(r *req, st *State, change func(a *crm.Activity), ack
 	if err := b.amend(r, st, change); err != nil {
 		return err
 	}
-	st.Data["lu"] = id(r.u.ID)
-	if err := r.setState(flowLog, st.Step, st.Data); err != nil {
+	cf := loadFlow[callFlow](st)
+	cf.LastDetail = flowID(r.u.ID)
+	if err := r.setState(flowLog, st.Step, flowMap(cf)); err != nil {
 		return err
 	}
+	st = r.st
 	if err := b.showDetails(r, st, false); err != nil {
 		return err
 	}
@@ -100,12 +102,12 @@ func (b *Bot) confirmDetail(r *req, st *State, ack, undo string) error {
 	if err != nil {
 		return err
 	}
-	aid, _ := argID([]string{st.Data["a"]}, 0)
-	a, err := b.d.Store.Activity(r.ctx, aid)
+	cf := loadFlow[callFlow](st)
+	a, err := b.d.Store.Activity(r.ctx, int64(cf.Activity))
 	if err != nil {
 		return err
 	}
-	n := st.Data["n"]
+	n := cf.Nonce
 	if err := r.stripRef(logAckRef(n)); err != nil {
 		return err
 	}

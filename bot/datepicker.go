@@ -128,7 +128,7 @@ func (r *req) pickerState(args []string) (*State, bool, error) {
 		return nil, false, nil
 	}
 	st, ok, err := r.inFlow(args[0], flowLog, flowFU)
-	if err != nil || !ok || st.Data["pk"] == "" {
+	if err != nil || !ok || !bool(loadFlow[callFlow](st).Picking) {
 		return nil, false, err
 	}
 	return st, true, nil

@@ -15,11 +15,8 @@ import (
 // follow-up f, which stays open until a next step is chosen.
 func (b *Bot) askNextAfterDone(r *req, f crm.FollowUp, fromToday bool) error {
 	n := r.nonce()
-	data := map[string]string{"n": n, "c": id(f.CustomerID), "f": id(f.ID), "d": "1"}
-	if fromToday {
-		data["t"] = "1"
-	}
-	if err := r.setState(flowFU, "next", data); err != nil {
+	cf := callFlow{flowBase: flowBase{Nonce: n, Customer: flowID(f.CustomerID)}, FollowUp: flowID(f.ID), Closing: true, FromToday: flag(fromToday)}
+	if err := r.setState(flowFU, "next", flowMap(cf)); err != nil {
 		return err
 	}
 	rows := append(b.nextStepRows(r, n, true), []models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actFUBack, n))})
@@ -29,10 +26,11 @@ func (b *Bot) askNextAfterDone(r *req, f crm.FollowUp, fromToday bool) error {
 // closingDone reports whether the flow closes a follow-up with the next
 // step (Done pressed): it returns that follow-up's id.
 func closingDone(st *State) (int64, bool) {
-	if st.Flow != flowFU || st.Data["d"] != "1" {
+	cf := loadFlow[callFlow](st)
+	if st.Flow != flowFU || !cf.Closing || cf.FollowUp == 0 {
 		return 0, false
 	}
-	return argID([]string{st.Data["f"]}, 0)
+	return int64(cf.FollowUp), true
 }
 
 // closeOpenFollowUps settles what the flow's contact fulfilled before the
@@ -72,7 +70,7 @@ func (b *Bot) afterDone(r *req, st *State, c crm.Customer, done int64, next crm.
 		msg, data["When"] = "followup.done_next", r.dueText(next.DueAt)
 	}
 	notice := r.t(msg, data)
-	if st.Data["t"] == "1" {
+	if loadFlow[callFlow](st).FromToday {
 		return b.showToday(r, true, &todayNotice{text: notice, undo: cb(actFUUndo, id(done), id(next.ID), "t")})
 	}
 	return r.edit(notice, ikm(
@@ -140,7 +138,7 @@ func (b *Bot) backFromDone(r *req, args []string) error {
 	if err := r.clearState(); err != nil {
 		return err
 	}
-	if st.Data["t"] == "1" {
+	if loadFlow[callFlow](st).FromToday {
 		return b.showToday(r, true, nil)
 	}
 	f, err := b.followUpToChange(r, fid)
@@ -156,7 +154,7 @@ func (b *Bot) backFromDone(r *req, args []string) error {
 // orEmpty is st, or an empty state when there is none.
 func orEmpty(st *State) *State {
 	if st == nil {
-		return &State{Data: map[string]string{}}
+		return &State{}
 	}
 	return st
 }

@@ -135,7 +135,7 @@ func (b *Bot) reminderButton(code string) actionFunc {
 			return b.askNextAfterDone(r, f, argStr(args, 2) == "t")
 		case actFUReschedule:
 			n := r.nonce()
-			if err := r.setState(flowFU, "next", map[string]string{"n": n, "c": id(f.CustomerID), "f": id(fid)}); err != nil {
+			if err := r.setState(flowFU, "next", flowMap(callFlow{flowBase: flowBase{Nonce: n, Customer: flowID(f.CustomerID)}, FollowUp: flowID(fid)})); err != nil {
 				return err
 			}
 			rows := append(b.nextStepRows(r, n, false), []models.InlineKeyboardButton{ib(r.t("common.cancel", nil), cb(actFlowCancel, n))})

@@ -91,7 +91,8 @@ func needsDate(st *State) bool {
 	if _, done := closingDone(st); done {
 		return false
 	}
-	return st.Data["o"] == string(crm.OutcomeCallBackLater) || st.Data["f"] != ""
+	cf := loadFlow[callFlow](st)
+	return cf.Outcome == crm.OutcomeCallBackLater || cf.FollowUp != 0
 }
 
 // onNextStep handles a quick choice.
@@ -113,8 +114,9 @@ func (b *Bot) onNextStep(r *req, args []string) error {
 		}
 		return b.finishWithoutFollowUp(r, st)
 	case nsPick:
-		st.Data["pk"] = "1"
-		if err := r.setState(st.Flow, "date", st.Data); err != nil {
+		cf := loadFlow[callFlow](st)
+		cf.Picking = true
+		if err := r.setState(st.Flow, "date", flowMap(cf)); err != nil {
 			return err
 		}
 		d := calendar.FromTime(r.staffCal(), r.now().In(r.userLoc()))
@@ -131,7 +133,8 @@ func (b *Bot) onNextStep(r *req, args []string) error {
 // step: what the contact fulfilled is closed, and the choice is in the
 // customer's history.
 func (b *Bot) finishWithoutFollowUp(r *req, st *State) error {
-	cid, _ := argID([]string{st.Data["c"]}, 0)
+	cf := loadFlow[callFlow](st)
+	cid := int64(cf.Customer)
 	c, err := r.loadEditable(cid)
 	if err != nil {
 		return err
@@ -153,7 +156,7 @@ func (b *Bot) finishWithoutFollowUp(r *req, st *State) error {
 		[]models.InlineKeyboardButton{ib(r.t("activity.open_card", nil), cb(actCard, id(cid)))})); err != nil {
 		return err
 	}
-	if st.Data["k"] == string(crm.ActivityVisit) {
+	if cf.Kind == crm.ActivityVisit {
 		return r.send(r.t("core.menu", nil), r.mainKeyboard())
 	}
 	return nil
@@ -212,14 +215,14 @@ func (b *Bot) applyDue(r *req, st *State, due time.Time) error {
 		}
 		return r.explainDue(err)
 	}
-	cid, _ := argID([]string{st.Data["c"]}, 0)
+	cf := loadFlow[callFlow](st)
+	cid := int64(cf.Customer)
 	c, err := r.loadEditable(cid)
 	if err != nil {
 		return err
 	}
 	var f crm.FollowUp
-	_, closing := closingDone(st)
-	if fid, ok := argID([]string{st.Data["f"]}, 0); ok && !closing {
+	if fid := int64(cf.FollowUp); fid != 0 && !cf.Closing {
 		if _, err := b.followUpToChange(r, fid); err != nil {
 			return err
 		}
@@ -229,8 +232,7 @@ func (b *Bot) applyDue(r *req, st *State, due time.Time) error {
 		if cerr != nil {
 			return cerr
 		}
-		aid, _ := argID([]string{st.Data["a"]}, 0)
-		f, err = b.d.Store.CreateFollowUp(r.ctx, crm.FollowUp{CustomerID: cid, AssigneeID: r.staff.ID, ActivityID: aid, DueAt: due}, r.staff.ID)
+		f, err = b.d.Store.CreateFollowUp(r.ctx, crm.FollowUp{CustomerID: cid, AssigneeID: r.staff.ID, ActivityID: int64(cf.Activity), DueAt: due}, r.staff.ID)
 		if err == nil && done != 0 {
 			if err := b.scheduleReminder(r, f); err != nil {
 				return err
@@ -259,7 +261,7 @@ func (b *Bot) applyDue(r *req, st *State, due time.Time) error {
 	} else if err := r.send(text, markup); err != nil {
 		return err
 	}
-	if st.Data["k"] == string(crm.ActivityVisit) {
+	if cf.Kind == crm.ActivityVisit {
 		return r.send(r.t("core.menu", nil), r.mainKeyboard())
 	}
 	return nil

@@ -22,9 +22,6 @@ import (
 // actNextStepAlt accepts the suggested date: na:<nonce>:<alt unix seconds, base 36>.
 const actNextStepAlt = "na"
 
-// altKey holds the suggested instant (decimal unix seconds) in the flow's state.
-const altKey = "alt"
-
 // explainTyped answers a typed date that Parse refused: with a question
 // and a button when it carries a likely meaning, else with the reason.
 func (b *Bot) explainTyped(r *req, st *State, err error) error {
@@ -32,8 +29,9 @@ func (b *Bot) explainTyped(r *req, st *State, err error) error {
 	if !errors.As(err, &we) || we.Alt.IsZero() || (we.Code != when.CodeYearPassed && we.Code != when.CodeOtherCalendar) {
 		return r.explainDue(err)
 	}
-	st.Data[altKey] = strconv.FormatInt(we.Alt.Unix(), 10)
-	if err := r.setState(st.Flow, st.Step, st.Data); err != nil {
+	cf := loadFlow[callFlow](st)
+	cf.Alt = strconv.FormatInt(we.Alt.Unix(), 10)
+	if err := r.setState(st.Flow, st.Step, flowMap(cf)); err != nil {
 		return err
 	}
 	lang, loc := r.lang(), r.userLoc()
@@ -54,7 +52,7 @@ func (b *Bot) explainTyped(r *req, st *State, err error) error {
 		})
 		date = format.Date(lang, we.AltCalendar, alt)
 	}
-	yes := ib(r.t("when.ask.yes", map[string]any{"Date": date}), cb(actNextStepAlt, st.Data["n"], id(we.Alt.Unix())))
+	yes := ib(r.t("when.ask.yes", map[string]any{"Date": date}), cb(actNextStepAlt, cf.Nonce, id(we.Alt.Unix())))
 	return r.send(text, ikm([]models.InlineKeyboardButton{yes}))
 }
 
@@ -74,7 +72,7 @@ func (b *Bot) onNextStepAlt(r *req, args []string) error {
 		return r.staleButton()
 	}
 	alt, ok := argID(args, 1)
-	if !ok || st.Data[altKey] != strconv.FormatInt(alt, 10) {
+	if !ok || loadFlow[callFlow](st).Alt != strconv.FormatInt(alt, 10) {
 		return r.staleButton()
 	}
 	return b.applyDue(r, st, time.Unix(alt, 0))
