@@ -207,7 +207,7 @@ func (b *Bot) onNewWithPhone(r *req, args []string) error {
 	if err != nil {
 		return crm.Errorf(crm.EStale, "bad phone")
 	}
-	if err := r.setState(flowNewCustomer, "name", map[string]string{"phone": e164}); err != nil {
+	if err := r.setState(flowNewCustomer, "name", flowMap(newCustomerFlow{Phone: e164})); err != nil {
 		return err
 	}
 	return r.send(r.t("customer.ask_name", nil), nil)
@@ -226,8 +226,10 @@ func (b *Bot) newCustomerStep(r *req, st *State) error {
 		if text == "" || utf8.RuneCountInString(text) > crm.MaxNameLen {
 			return r.send(r.t("customer.ask_name", nil), nil)
 		}
-		st.Data["name"] = text
-		if st.Data["phone"] != "" {
+		nf := loadFlow[newCustomerFlow](st)
+		nf.Name = text
+		st.Data = flowMap(nf)
+		if nf.Phone != "" {
 			return b.askCompany(r, st)
 		}
 		return b.nextStep(r, st, "phone", "customer.ask_phone")
@@ -244,13 +246,17 @@ func (b *Bot) newCustomerStep(r *req, st *State) error {
 		} else if !crm.IsCode(err, crm.ENotFound) {
 			return err
 		}
-		st.Data["phone"] = e164
+		nf := loadFlow[newCustomerFlow](st)
+		nf.Phone = e164
+		st.Data = flowMap(nf)
 		return b.askCompany(r, st)
 	case "company":
 		if utf8.RuneCountInString(text) > crm.MaxFieldLen {
 			return r.send(r.t("customer.too_long", nil), skipKb(r))
 		}
-		st.Data["company"] = text
+		nf := loadFlow[newCustomerFlow](st)
+		nf.Company = text
+		st.Data = flowMap(nf)
 		return b.afterCompany(r, st)
 	}
 	return r.clearState()
@@ -287,9 +293,10 @@ func (b *Bot) afterCompany(r *req, st *State) error {
 }
 
 func (b *Bot) finishNew(r *req, st *State, owner int64) error {
-	c := crm.Customer{Name: st.Data["name"], Company: st.Data["company"], OwnerID: owner}
-	if p := st.Data["phone"]; p != "" {
-		c.Phones = []string{p}
+	nf := loadFlow[newCustomerFlow](st)
+	c := crm.Customer{Name: nf.Name, Company: nf.Company, OwnerID: owner}
+	if nf.Phone != "" {
+		c.Phones = []string{nf.Phone}
 	}
 	return b.create(r, c)
 }

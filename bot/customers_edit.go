@@ -122,7 +122,7 @@ func (b *Bot) onEditField(r *req, c crm.Customer, args []string) error {
 
 // askField starts typing a new value for field of c.
 func (b *Bot) askField(r *req, c crm.Customer, field string) error {
-	if err := r.setState(flowEditField, field, map[string]string{"c": id(c.ID)}); err != nil {
+	if err := r.setState(flowEditField, field, flowMap(flowBase{Customer: flowID(c.ID)})); err != nil {
 		return err
 	}
 	var kb *models.InlineKeyboardMarkup
@@ -177,7 +177,8 @@ func setField(c *crm.Customer, field, v string) bool {
 // editFieldStep takes a typed value: the customer is reloaded and
 // re-checked, as it may have changed hands since the question.
 func (b *Bot) editFieldStep(r *req, st *State) error {
-	cid, ok := argID([]string{st.Data["c"]}, 0)
+	cid := int64(loadFlow[flowBase](st).Customer)
+	ok := cid != 0
 	if !ok {
 		return r.clearState()
 	}

@@ -139,7 +139,7 @@ func (r *req) dateFlow(args []string, step string) (*State, bool, error) {
 	if err != nil || !ok || (step != "" && st.Step != step) {
 		return nil, false, err
 	}
-	cid, _ := argID([]string{st.Data["c"]}, 0)
+	cid := int64(loadFlow[dateFlow](st).Customer)
 	if _, err := r.loadEditable(cid); err != nil {
 		return nil, false, err
 	}
@@ -155,16 +155,18 @@ func (b *Bot) onDateKind(r *req, args []string) error {
 	if !ok || !oki || i < 0 || i >= len(crm.ImportantDateKinds) {
 		return r.staleButton()
 	}
-	st.Data["k"] = string(crm.ImportantDateKinds[i])
-	if err := r.setState(flowDate, "date", st.Data); err != nil {
+	df := loadFlow[dateFlow](st)
+	df.Kind = crm.ImportantDateKinds[i]
+	if err := r.setState(flowDate, "date", flowMap(df)); err != nil {
 		return err
 	}
+	st = r.st
 	return b.showMonths(r, st, r.staffCal())
 }
 
 // showMonths asks for the date, typed or picked from cal's months.
 func (b *Bot) showMonths(r *req, st *State, cal calendar.Calendar) error {
-	n := st.Data["n"]
+	n := flowNonce(st)
 	ini := string(cal)[:1]
 	var rows [][]models.InlineKeyboardButton
 	for m := 1; m <= 12; m++ {
@@ -180,7 +182,7 @@ func (b *Bot) showMonths(r *req, st *State, cal calendar.Calendar) error {
 		}
 	}
 	rows = append(rows, cals, []models.InlineKeyboardButton{ib(r.t("common.cancel", nil), cb(actFlowCancel, n))})
-	return r.edit(r.t("dates.ask_date", map[string]any{"Kind": r.t("dates.kind."+st.Data["k"], nil),
+	return r.edit(r.t("dates.ask_date", map[string]any{"Kind": r.t("dates.kind."+string(loadFlow[dateFlow](st).Kind), nil),
 		"Calendar": r.t("dates.calendar."+string(cal), nil)}), ikm(rows...))
 }
 
@@ -218,11 +220,11 @@ func (b *Bot) onDateMonth(r *req, args []string) error {
 		if (d-1)%7 == 0 {
 			rows = append(rows, nil)
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], ib(format.Digits(r.lang(), strconv.Itoa(d)), cb(actDateDay, st.Data["n"], argStr(args, 1), strconv.Itoa(m), strconv.Itoa(d))))
+		rows[len(rows)-1] = append(rows[len(rows)-1], ib(format.Digits(r.lang(), strconv.Itoa(d)), cb(actDateDay, flowNonce(st), argStr(args, 1), strconv.Itoa(m), strconv.Itoa(d))))
 	}
 	rows = append(rows, []models.InlineKeyboardButton{
-		ib(r.t("common.back", nil), cb(actDateCalendar, st.Data["n"], argStr(args, 1))),
-		ib(r.t("common.cancel", nil), cb(actFlowCancel, st.Data["n"]))})
+		ib(r.t("common.back", nil), cb(actDateCalendar, flowNonce(st), argStr(args, 1))),
+		ib(r.t("common.cancel", nil), cb(actFlowCancel, flowNonce(st)))})
 	return r.edit(r.t("dates.ask_day", map[string]any{"Month": calendar.MonthName(r.lang(), cal, m)}), ikm(rows...))
 }
 
@@ -254,12 +256,12 @@ func (b *Bot) dateMessage(r *req, st *State) error {
 
 // saveDate stores the date and ends the flow.
 func (b *Bot) saveDate(r *req, st *State, d crm.ImportantDate) error {
-	cid, _ := argID([]string{st.Data["c"]}, 0)
+	cid := int64(loadFlow[dateFlow](st).Customer)
 	c, err := r.loadEditable(cid)
 	if err != nil {
 		return err
 	}
-	d.CustomerID, d.Kind = cid, crm.ImportantDateKind(st.Data["k"])
+	d.CustomerID, d.Kind = cid, loadFlow[dateFlow](st).Kind
 	saved, err := b.d.Store.AddImportantDate(r.ctx, d, r.staff.ID)
 	if err != nil {
 		return err

@@ -96,3 +96,35 @@ type callFlow struct {
 	Picking      flag             `json:"pk,omitempty"`  // the month grid is shown
 	Alt          string           `json:"alt,omitempty"` // a suggested due time (unix seconds) the user may confirm
 }
+
+// dateFlow is the state of adding an important date (dates.add).
+type dateFlow struct {
+	flowBase
+	Kind crm.ImportantDateKind `json:"k,omitempty"` // birthday, anniversary, …
+}
+
+// newCustomerFlow is the state of adding a customer (cust.new).
+type newCustomerFlow struct {
+	Phone   string `json:"phone,omitempty"` // E.164, from a shared contact or typed
+	Name    string `json:"name,omitempty"`
+	Company string `json:"company,omitempty"`
+}
+
+// searchFlow remembers the query whose result pages are shown.
+type searchFlow struct {
+	Query string `json:"q,omitempty"`
+}
+
+// stageReasonFlow is the state of a stage move waiting for its reason.
+type stageReasonFlow struct {
+	flowBase
+	To   flowID `json:"s,omitempty"` // the stage moved to
+	From flowID `json:"f,omitempty"` // the stage the customer was in (moved meanwhile: stale)
+}
+
+// stageNameFlow is the state of naming a stage in each language
+// (stage.name): the stage ("" for a new one); the names given so far are
+// kept beside it as "n_<language>".
+type stageNameFlow struct {
+	Stage string `json:"s,omitempty"`
+}

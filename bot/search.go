@@ -77,7 +77,7 @@ func searchNav(r *req, q string, page, total int) ([]models.InlineKeyboardButton
 	pages := (total + searchPageSize - 1) / searchPageSize
 	inData := !strings.Contains(q, ":") && len(actSearch)+len(q)+len(":999:") <= maxCallbackData
 	if !inData && pages > 1 {
-		if err := r.setState(searchStateFlow, "results", map[string]string{"q": q}); err != nil {
+		if err := r.setState(searchStateFlow, "results", flowMap(searchFlow{Query: q})); err != nil {
 			return nil, err
 		}
 	}
@@ -110,8 +110,8 @@ func (b *Bot) onSearchPage(r *req, args []string) error {
 	if err != nil {
 		return err
 	}
-	if st == nil || st.Flow != searchStateFlow || st.Data["q"] == "" {
+	if st == nil || st.Flow != searchStateFlow || loadFlow[searchFlow](st).Query == "" {
 		return crm.Errorf(crm.EStale, "search expired")
 	}
-	return b.search(r, st.Data["q"], page, true)
+	return b.search(r, loadFlow[searchFlow](st).Query, page, true)
 }

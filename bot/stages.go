@@ -137,7 +137,7 @@ func (b *Bot) onStageMove(r *req, c crm.Customer, args []string) error {
 
 // askReason offers the preset reasons and waits for a typed one.
 func (b *Bot) askReason(r *req, c crm.Customer, m crm.StageMove) error {
-	data := map[string]string{"c": id(c.ID), "s": id(m.To.ID), "f": id(c.StageID)}
+	data := flowMap(stageReasonFlow{flowBase: flowBase{Customer: flowID(c.ID)}, To: flowID(m.To.ID), From: flowID(c.StageID)})
 	if err := r.setState(flowStageReason, "reason", data); err != nil {
 		return err
 	}
@@ -169,8 +169,9 @@ func (b *Bot) onStageReason(r *req, c crm.Customer, args []string) error {
 
 // stageReasonStep takes a typed reason for the move in progress.
 func (b *Bot) stageReasonStep(r *req, st *State) error {
-	cid, ok := argID([]string{st.Data["c"]}, 0)
-	sid, ok2 := argID([]string{st.Data["s"]}, 0)
+	sf := loadFlow[stageReasonFlow](st)
+	cid, sid := int64(sf.Customer), int64(sf.To)
+	ok, ok2 := cid != 0, sid != 0
 	if !ok || !ok2 {
 		return r.clearState()
 	}
@@ -181,7 +182,7 @@ func (b *Bot) stageReasonStep(r *req, st *State) error {
 		}
 		return err
 	}
-	if id(c.StageID) != st.Data["f"] {
+	if c.StageID != int64(sf.From) {
 		if err := r.clearState(); err != nil {
 			return err
 		}

@@ -170,7 +170,7 @@ func (b *Bot) askStageName(r *req, sid string, names map[string]string) error {
 	}
 	for _, l := range nameOrder(r.lang()) {
 		if names[l] == "" {
-			data := map[string]string{"s": sid}
+			data := flowMap(stageNameFlow{Stage: sid})
 			for k, v := range names {
 				data["n_"+k] = v
 			}
@@ -203,7 +203,7 @@ func (b *Bot) stageNameStep(r *req, st *State) error {
 			names[l] = v
 		}
 	}
-	return b.askStageName(r, st.Data["s"], names)
+	return b.askStageName(r, loadFlow[stageNameFlow](st).Stage, names)
 }
 
 func (b *Bot) saveStageName(r *req, sid string, names map[string]string) error {
