@@ -33,6 +33,10 @@ type ActivityStore interface {
 	// CustomersToLog returns customers the actor may log with, matching
 	// query (recent ones for an empty query).
 	CustomersToLog(ctx context.Context, actor crm.Staff, query string, limit int) ([]crm.Customer, error)
+	OpenFollowUpsOf(ctx context.Context, customerID, assigneeID int64) ([]crm.FollowUp, error)
+	RecordNoteMessage(ctx context.Context, chatID, messageID, activityID int64, text string) error
+	NoteMessageStore
+	ReachStore
 }
 
 // Flows of this file. Every button of a flow carries the flow's nonce
@@ -175,7 +179,7 @@ func (b *Bot) onOutcome(r *req, args []string) error {
 	if _, err := r.loadEditable(cid); err != nil {
 		return err
 	}
-	a, err := b.d.Store.LogActivity(r.ctx, crm.Activity{CustomerID: cid, StaffID: r.staff.ID,
+	a, err := b.activities.LogActivity(r.ctx, crm.Activity{CustomerID: cid, StaffID: r.staff.ID,
 		Kind: cf.Kind, Outcome: o, OccurredAt: r.sentAt(), SourceUpdateID: r.u.ID})
 	if err != nil {
 		return err
@@ -200,7 +204,7 @@ func (b *Bot) onOutcome(r *req, args []string) error {
 // showDetails shows what was logged with the duration buttons and the next
 // steps; edit replaces the pressed message, otherwise a new one is sent.
 func (b *Bot) showDetails(r *req, st *State, edit bool) error {
-	a, err := b.d.Store.Activity(r.ctx, int64(loadFlow[callFlow](st).Activity))
+	a, err := b.activities.Activity(r.ctx, int64(loadFlow[callFlow](st).Activity))
 	if err != nil {
 		return err
 	}
@@ -210,7 +214,7 @@ func (b *Bot) showDetails(r *req, st *State, edit bool) error {
 	}
 	text := r.activitySummary(a, c.Name)
 	if st.Flow == flowLog {
-		open, err := b.d.Store.OpenFollowUpsOf(r.ctx, c.ID, r.staff.ID)
+		open, err := b.activities.OpenFollowUpsOf(r.ctx, c.ID, r.staff.ID)
 		if err != nil {
 			return err
 		}
@@ -290,7 +294,7 @@ func (b *Bot) onDuration(r *req, args []string) error {
 
 // amend changes the flow's activity after re-checking access.
 func (b *Bot) amend(r *req, st *State, change func(a *crm.Activity)) error {
-	a, err := b.d.Store.Activity(r.ctx, int64(loadFlow[callFlow](st).Activity))
+	a, err := b.activities.Activity(r.ctx, int64(loadFlow[callFlow](st).Activity))
 	if err != nil {
 		return err
 	}
@@ -299,7 +303,7 @@ func (b *Bot) amend(r *req, st *State, change func(a *crm.Activity)) error {
 	}
 	change(&a)
 	a.OccurredAt = r.sentAt()
-	return b.d.Store.AmendActivity(r.ctx, a)
+	return b.activities.AmendActivity(r.ctx, a)
 }
 
 // logMessage takes what the rep sends while logging: a voice note, a
@@ -418,11 +422,11 @@ func (b *Bot) noteMessage(r *req, st *State) error {
 	if err := a.Validate(); err != nil {
 		return r.send(r.t("activity.note.ask", map[string]any{"Name": esc(c.Name)}), nil)
 	}
-	if a, err = b.d.Store.LogActivity(r.ctx, a); err != nil {
+	if a, err = b.activities.LogActivity(r.ctx, a); err != nil {
 		return err
 	}
 	if a.Note != "" {
-		if err := b.d.Store.RecordNoteMessage(r.ctx, r.chatID, int64(r.msg.ID), a.ID, a.Note); err != nil {
+		if err := b.activities.RecordNoteMessage(r.ctx, r.chatID, int64(r.msg.ID), a.ID, a.Note); err != nil {
 			return err
 		}
 	}
@@ -440,7 +444,7 @@ func (b *Bot) askCustomerToLog(r *req) error {
 	if err := r.setState(flowPick, "query", flowMap(flowBase{Nonce: r.nonce()})); err != nil {
 		return err
 	}
-	cs, err := b.d.Store.CustomersToLog(r.ctx, r.staff, "", 6)
+	cs, err := b.activities.CustomersToLog(r.ctx, r.staff, "", 6)
 	if err != nil {
 		return err
 	}
@@ -453,7 +457,7 @@ func (b *Bot) pickMessage(r *req, st *State) error {
 	if q == "" {
 		return r.send(r.t("activity.pick.ask", nil), nil)
 	}
-	cs, err := b.d.Store.CustomersToLog(r.ctx, r.staff, q, 8)
+	cs, err := b.activities.CustomersToLog(r.ctx, r.staff, q, 8)
 	if err != nil {
 		return err
 	}

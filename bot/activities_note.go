@@ -58,14 +58,14 @@ func (b *Bot) flowCustomer(r *req, st *State) (crm.Customer, error) {
 func (b *Bot) addNote(r *req, st *State, text string) error {
 	cf := loadFlow[callFlow](st)
 	aid := int64(cf.Activity)
-	a, err := b.d.Store.Activity(r.ctx, aid)
+	a, err := b.activities.Activity(r.ctx, aid)
 	if err != nil {
 		return err
 	}
 	before := utf8.RuneCountInString(a.Note)
 	undo := cb(actNoteUndo, cf.Nonce, id(aid), id(int64(before)))
 	st.Step = "details"
-	if err := b.d.Store.RecordNoteMessage(r.ctx, r.chatID, int64(r.msg.ID), aid, text); err != nil {
+	if err := b.activities.RecordNoteMessage(r.ctx, r.chatID, int64(r.msg.ID), aid, text); err != nil {
 		return err
 	}
 	return b.amendFromChat(r, st, func(a *crm.Activity) {
@@ -103,7 +103,7 @@ func (b *Bot) confirmDetail(r *req, st *State, ack, undo string) error {
 		return err
 	}
 	cf := loadFlow[callFlow](st)
-	a, err := b.d.Store.Activity(r.ctx, int64(cf.Activity))
+	a, err := b.activities.Activity(r.ctx, int64(cf.Activity))
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (b *Bot) undoNote(r *req, args []string) error {
 	if !ok || !ok2 {
 		return r.staleButton()
 	}
-	a, err := b.d.Store.Activity(r.ctx, aid)
+	a, err := b.activities.Activity(r.ctx, aid)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (b *Bot) undoNote(r *req, args []string) error {
 		return r.staleButton()
 	}
 	a.Note = strings.TrimSpace(string(rs[:before]))
-	if err := b.d.Store.AmendActivity(r.ctx, a); err != nil {
+	if err := b.activities.AmendActivity(r.ctx, a); err != nil {
 		return err
 	}
 	if err := r.toast(r.t("log.note_removed_toast", nil), false); err != nil {

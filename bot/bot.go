@@ -60,11 +60,21 @@ type Bot struct {
 	actions  map[string]actionFunc
 	// customerActions are the only buttons a linked customer may press.
 	customerActions map[string]actionFunc
-	// today is "my day"'s store (d.Store, or a fake in fast tests).
-	today    TodayStore
-	flows    map[string]flowFunc
-	mainKeys []mainKey
-	labels   map[string]mainKey // folded label in any locale → main key
+	// Each feature reaches the database through its own small interface
+	// (d.Store in the product, a fake in a fast test of that feature).
+	today      TodayStore
+	people     StaffStore
+	state      StateStore
+	customers  CustomerStore
+	activities ActivityStore
+	followups  FollowUpStore
+	dates      DateStore
+	stages     StageStore
+	teams      TeamStore
+	onboarding OnboardingStore
+	flows      map[string]flowFunc
+	mainKeys   []mainKey
+	labels     map[string]mainKey // folded label in any locale → main key
 }
 
 type (
@@ -95,7 +105,8 @@ func New(d Deps) *Bot {
 	}
 	b := &Bot{d: d, commands: map[string]handlerFunc{}, actions: map[string]actionFunc{}, customerActions: map[string]actionFunc{},
 		flows: map[string]flowFunc{}}
-	b.today = d.Store
+	b.today, b.people, b.state, b.customers, b.activities = d.Store, d.Store, d.Store, d.Store, d.Store
+	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {

@@ -57,11 +57,11 @@ func (b *Bot) showCard(r *req, c crm.Customer, edit bool) error {
 
 // cardText is the card's body, in the user's language, calendar and digits.
 func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
-	next, dates, err := b.d.Store.CustomerCardInfo(r.ctx, c.ID)
+	next, dates, err := b.customers.CustomerCardInfo(r.ctx, c.ID)
 	if err != nil {
 		return "", err
 	}
-	stage, err := b.d.Store.Stage(r.ctx, c.StageID)
+	stage, err := b.customers.Stage(r.ctx, c.StageID)
 	if err != nil {
 		return "", err
 	}

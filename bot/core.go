@@ -89,7 +89,7 @@ func isGreeting(text string) bool {
 // help. done says the message was answered; a command still runs after
 // the welcome.
 func (b *Bot) firstContact(r *req) (done bool, err error) {
-	if err := b.d.Store.MarkWelcomed(r.ctx, r.staff.ID, r.now()); err != nil {
+	if err := b.people.MarkWelcomed(r.ctx, r.staff.ID, r.now()); err != nil {
 		return true, err
 	}
 	r.staff.WelcomedAt = r.now()

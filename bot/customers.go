@@ -34,6 +34,10 @@ type CustomerStore interface {
 	// CustomerCardInfo returns the earliest open follow-up (zero ID: none)
 	// and the important dates of a customer.
 	CustomerCardInfo(ctx context.Context, customerID int64) (crm.FollowUp, []crm.ImportantDate, error)
+	Stage(ctx context.Context, id int64) (crm.Stage, error)
+	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
+	StaffList(ctx context.Context, activeOnly bool) ([]crm.Staff, error)
+	TeamMembers(ctx context.Context, teamID int64) ([]crm.Staff, error)
 }
 
 // Flows and callback codes of the customers feature (the shared ones are
@@ -88,7 +92,7 @@ func (r *req) customerFor(args []string, edit bool) (crm.Customer, error) {
 
 // customerByID is customerFor for a known ID.
 func (r *req) customerByID(cid int64, edit bool) (crm.Customer, error) {
-	c, err := r.b.d.Store.Customer(r.ctx, cid)
+	c, err := r.b.customers.Customer(r.ctx, cid)
 	if err != nil {
 		return c, err
 	}
@@ -128,7 +132,7 @@ func (b *Bot) findFromText(r *req) error {
 // it is without showing it when the user may not see it, and offers a new
 // customer when nobody has it.
 func (b *Bot) openByPhone(r *req, e164 string) error {
-	c, err := b.d.Store.CustomerByPhone(r.ctx, e164)
+	c, err := b.customers.CustomerByPhone(r.ctx, e164)
 	switch {
 	case crm.IsCode(err, crm.ENotFound):
 		kb := ikm([]models.InlineKeyboardButton{ib(r.t("customer.btn.create_with_phone", nil), cb(actNewWithPhone, strings.TrimPrefix(e164, "+")))})
@@ -148,7 +152,7 @@ func (b *Bot) duplicateReply(r *req, err error) error {
 	if !errors.As(err, &ce) || ce.ID == 0 {
 		return r.send(r.t("customer.phone_taken_hidden", nil), nil)
 	}
-	c, lerr := b.d.Store.Customer(r.ctx, ce.ID)
+	c, lerr := b.customers.Customer(r.ctx, ce.ID)
 	if lerr != nil || !crm.CanView(r.staff, c) || c.Deleted() {
 		return r.send(r.t("customer.phone_taken_hidden", nil), nil)
 	}
@@ -178,7 +182,7 @@ func (b *Bot) create(r *req, c crm.Customer) error {
 	if err := r.clearState(); err != nil {
 		return err
 	}
-	out, err := b.d.Store.CreateCustomer(r.ctx, c, r.staff.ID)
+	out, err := b.customers.CreateCustomer(r.ctx, c, r.staff.ID)
 	if crm.IsCode(err, crm.EDuplicatePhone) {
 		return b.duplicateReply(r, err)
 	}
@@ -238,7 +242,7 @@ func (b *Bot) newCustomerStep(r *req, st *State) error {
 		if err != nil {
 			return r.send(r.t("customer.bad_phone", nil), skipKb(r))
 		}
-		if c, err := b.d.Store.CustomerByPhone(r.ctx, e164); err == nil {
+		if c, err := b.customers.CustomerByPhone(r.ctx, e164); err == nil {
 			if err := r.clearState(); err != nil {
 				return err
 			}
@@ -342,7 +346,7 @@ func (b *Bot) onClaim(r *req, args []string) error {
 	if !crm.CanClaim(r.staff, c) {
 		return crm.Errorf(crm.EForbidden, "not a pool customer")
 	}
-	if err := b.d.Store.AssignCustomer(r.ctx, c.ID, 0, r.staff.ID, r.staff.ID); err != nil {
+	if err := b.customers.AssignCustomer(r.ctx, c.ID, 0, r.staff.ID, r.staff.ID); err != nil {
 		return err
 	}
 	if err := r.toast(r.t("customer.claimed", map[string]any{"Name": c.Name}), false); err != nil {

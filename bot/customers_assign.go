@@ -32,7 +32,7 @@ func (b *Bot) onSetPersonality(r *req, c crm.Customer, args []string) error {
 	if args[0] == "-" {
 		c.PersonalityType = ""
 	}
-	if err := b.d.Store.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
+	if err := b.customers.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
 		return err
 	}
 	return b.showCard(r, c, true)
@@ -54,7 +54,7 @@ func (b *Bot) onSetRelationship(r *req, c crm.Customer, args []string) error {
 		return crm.Errorf(crm.EStale, "level")
 	}
 	c.RelationshipLevel = l
-	if err := b.d.Store.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
+	if err := b.customers.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
 		return err
 	}
 	return b.showCard(r, c, true)
@@ -66,9 +66,9 @@ func (b *Bot) assignable(r *req, c crm.Customer) ([]crm.Staff, error) {
 	var err error
 	switch r.staff.Role {
 	case crm.RoleAdmin:
-		all, err = b.d.Store.StaffList(r.ctx, true)
+		all, err = b.customers.StaffList(r.ctx, true)
 	case crm.RoleManager:
-		all, err = b.d.Store.TeamMembers(r.ctx, r.staff.TeamID)
+		all, err = b.customers.TeamMembers(r.ctx, r.staff.TeamID)
 	}
 	if err != nil {
 		return nil, err
@@ -121,7 +121,7 @@ func (b *Bot) onAssignTo(r *req, c crm.Customer, args []string) error {
 		if !ok {
 			return crm.Errorf(crm.EStale, "bad staff id")
 		}
-		s, err := b.d.Store.StaffByID(r.ctx, sid)
+		s, err := b.customers.StaffByID(r.ctx, sid)
 		if err != nil {
 			return err
 		}
@@ -133,10 +133,10 @@ func (b *Bot) onAssignTo(r *req, c crm.Customer, args []string) error {
 	if to.ID == c.OwnerID {
 		return b.showCard(r, c, true)
 	}
-	if err := b.d.Store.AssignCustomer(r.ctx, c.ID, c.OwnerID, to.ID, r.staff.ID); err != nil {
+	if err := b.customers.AssignCustomer(r.ctx, c.ID, c.OwnerID, to.ID, r.staff.ID); err != nil {
 		return err
 	}
-	c, err := b.d.Store.Customer(r.ctx, c.ID)
+	c, err := b.customers.Customer(r.ctx, c.ID)
 	if err != nil {
 		return err
 	}

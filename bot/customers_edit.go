@@ -199,7 +199,7 @@ func (b *Bot) editFieldStep(r *req, st *State) error {
 	if text == "" || utf8.RuneCountInString(text) > crm.MaxFieldLen || !setField(&c, st.Step, text) {
 		return r.send(r.t("customer.too_long", nil), nil)
 	}
-	if err := b.d.Store.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
+	if err := b.customers.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
 		return err
 	}
 	if err := r.clearState(); err != nil {
@@ -217,7 +217,7 @@ func (b *Bot) onClearField(r *req, c crm.Customer, args []string) error {
 		return crm.Errorf(crm.EStale, "field")
 	}
 	setField(&c, name, "")
-	if err := b.d.Store.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
+	if err := b.customers.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
 		return err
 	}
 	if st, err := r.state(); err != nil {
@@ -242,14 +242,14 @@ func (b *Bot) addPhone(r *req, c crm.Customer, text string) error {
 	if err := r.clearState(); err != nil {
 		return err
 	}
-	err = b.d.Store.AddCustomerPhone(r.ctx, c.ID, p, r.staff.ID)
+	err = b.customers.AddCustomerPhone(r.ctx, c.ID, p, r.staff.ID)
 	if crm.IsCode(err, crm.EDuplicatePhone) {
 		return b.duplicateReply(r, err)
 	}
 	if err != nil {
 		return err
 	}
-	c, err = b.d.Store.Customer(r.ctx, c.ID)
+	c, err = b.customers.Customer(r.ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (b *Bot) addTags(r *req, c crm.Customer, text string) error {
 			c.Tags = append(c.Tags, t)
 		}
 	}
-	if err := b.d.Store.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
+	if err := b.customers.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
 		return err
 	}
 	if err := r.clearState(); err != nil {
@@ -302,7 +302,7 @@ func (b *Bot) onPhoneRemove(r *req, c crm.Customer, args []string) error {
 	if len(args) != 1 || !slices.Contains(c.Phones, "+"+args[0]) {
 		return crm.Errorf(crm.EStale, "no such phone")
 	}
-	if err := b.d.Store.RemoveCustomerPhone(r.ctx, c.ID, "+"+args[0], r.staff.ID); err != nil {
+	if err := b.customers.RemoveCustomerPhone(r.ctx, c.ID, "+"+args[0], r.staff.ID); err != nil {
 		return err
 	}
 	c.Phones = slices.DeleteFunc(c.Phones, func(p string) bool { return p == "+"+args[0] })
@@ -328,7 +328,7 @@ func (b *Bot) onTagRemove(r *req, c crm.Customer, args []string) error {
 		return crm.Errorf(crm.EStale, "no such tag")
 	}
 	c.Tags = slices.Delete(c.Tags, i, i+1)
-	if err := b.d.Store.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
+	if err := b.customers.UpdateCustomer(r.ctx, c, r.staff.ID); err != nil {
 		return err
 	}
 	return b.showTags(r, c, nil)

@@ -73,7 +73,7 @@ func (b *Bot) showDates(r *req, args []string) error {
 	if err != nil {
 		return err
 	}
-	ds, err := b.d.Store.ImportantDates(r.ctx, cid)
+	ds, err := b.dates.ImportantDates(r.ctx, cid)
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (b *Bot) saveDate(r *req, st *State, d crm.ImportantDate) error {
 		return err
 	}
 	d.CustomerID, d.Kind = cid, loadFlow[dateFlow](st).Kind
-	saved, err := b.d.Store.AddImportantDate(r.ctx, d, r.staff.ID)
+	saved, err := b.dates.AddImportantDate(r.ctx, d, r.staff.ID)
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (b *Bot) onDateDelete(r *req, args []string) error {
 	if !ok {
 		return r.staleButton()
 	}
-	d, err := b.d.Store.ImportantDate(r.ctx, did)
+	d, err := b.dates.ImportantDate(r.ctx, did)
 	if crm.IsCode(err, crm.ENotFound) {
 		return r.staleButton()
 	}
@@ -293,7 +293,7 @@ func (b *Bot) onDateDelete(r *req, args []string) error {
 	if _, err := r.loadEditable(d.CustomerID); err != nil {
 		return err
 	}
-	if err := b.d.Store.DeleteImportantDate(r.ctx, did); err != nil {
+	if err := b.dates.DeleteImportantDate(r.ctx, did); err != nil {
 		return err
 	}
 	if err := r.toast(r.t("dates.deleted", nil), false); err != nil {

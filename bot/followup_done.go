@@ -42,17 +42,17 @@ func (b *Bot) closeOpenFollowUps(r *req, st *State, cid int64) (int64, error) {
 		if _, err := b.followUpToChange(r, fid); err != nil {
 			return 0, err
 		}
-		return fid, b.d.Store.CompleteFollowUp(r.ctx, fid, r.staff.ID)
+		return fid, b.followups.CompleteFollowUp(r.ctx, fid, r.staff.ID)
 	}
 	if st.Flow != flowLog {
 		return 0, nil
 	}
-	fs, err := b.d.Store.OpenFollowUpsOf(r.ctx, cid, r.staff.ID)
+	fs, err := b.followups.OpenFollowUpsOf(r.ctx, cid, r.staff.ID)
 	if err != nil {
 		return 0, err
 	}
 	for _, f := range fs {
-		if err := b.d.Store.CompleteFollowUp(r.ctx, f.ID, r.staff.ID); err != nil {
+		if err := b.followups.CompleteFollowUp(r.ctx, f.ID, r.staff.ID); err != nil {
 			return 0, err
 		}
 	}
@@ -103,12 +103,12 @@ func (b *Bot) undoDone(r *req, args []string) error {
 			return r.staleButton()
 		}
 		if next.Status == crm.FollowUpOpen {
-			if err := b.d.Store.CancelFollowUp(r.ctx, nextID, r.staff.ID); err != nil {
+			if err := b.followups.CancelFollowUp(r.ctx, nextID, r.staff.ID); err != nil {
 				return err
 			}
 		}
 	}
-	f, err := b.d.Store.ReopenFollowUp(r.ctx, doneID, r.staff.ID)
+	f, err := b.followups.ReopenFollowUp(r.ctx, doneID, r.staff.ID)
 	if err != nil {
 		return err
 	}

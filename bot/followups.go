@@ -41,6 +41,9 @@ type FollowUpStore interface {
 	// NextFollowUp returns crm.ENotFound when nothing is planned from then on.
 	NextFollowUp(ctx context.Context, assigneeID int64, from time.Time) (crm.FollowUp, error)
 	CustomersWithoutNextStep(ctx context.Context, ownerID int64, limit int) ([]crm.Customer, int, error)
+	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
+	// LastNote returns crm.ENotFound when no activity has a note.
+	LastNote(ctx context.Context, customerID int64) (crm.Activity, error)
 }
 
 // flowFU plans a follow-up from the card (Data: n, c), reschedules one
@@ -100,7 +103,7 @@ func (b *Bot) followUpMessage(r *req, st *State) error {
 // followUpToChange loads a follow-up the user may act on: its customer is
 // theirs to change, and it is assigned to them unless they manage.
 func (b *Bot) followUpToChange(r *req, fid int64) (crm.FollowUp, error) {
-	f, err := b.d.Store.FollowUp(r.ctx, fid)
+	f, err := b.followups.FollowUp(r.ctx, fid)
 	if err != nil {
 		return f, err
 	}
@@ -145,7 +148,7 @@ func (b *Bot) reminderButton(code string) actionFunc {
 		if code == actFUTomorrow {
 			next, _ = quickDue(nsTomorrow, r.now(), r.staff, r.userLoc())
 		}
-		f, err = b.d.Store.RescheduleFollowUp(r.ctx, fid, next, code == actFUSnooze, r.staff.ID)
+		f, err = b.followups.RescheduleFollowUp(r.ctx, fid, next, code == actFUSnooze, r.staff.ID)
 		if err != nil {
 			return err
 		}
@@ -165,7 +168,7 @@ func (b *Bot) reminderButton(code string) actionFunc {
 func (b *Bot) scheduleReminder(r *req, f crm.FollowUp) error {
 	assignee := r.staff
 	if f.AssigneeID != r.staff.ID {
-		s, err := b.d.Store.StaffByID(r.ctx, f.AssigneeID)
+		s, err := b.followups.StaffByID(r.ctx, f.AssigneeID)
 		if err != nil {
 			return err
 		}

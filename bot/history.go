@@ -45,7 +45,7 @@ func (b *Bot) showHistory(r *req, args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, total, err := b.d.Store.History(r.ctx, cid, page*historyPageSize, historyPageSize)
+	entries, total, err := b.activities.History(r.ctx, cid, page*historyPageSize, historyPageSize)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (b *Bot) historyActivityFor(r *req, args []string) (crm.Activity, bool, err
 	if !ok {
 		return crm.Activity{}, false, nil
 	}
-	a, err := b.d.Store.Activity(r.ctx, aid)
+	a, err := b.activities.Activity(r.ctx, aid)
 	if crm.IsCode(err, crm.ENotFound) {
 		return a, false, nil
 	}

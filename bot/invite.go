@@ -65,7 +65,7 @@ func (b *Bot) onInviteRole(r *req, args []string) error {
 	if role == crm.RoleAdmin {
 		return b.invite(r, role, 0)
 	}
-	teams, err := b.d.Store.Teams(r.ctx)
+	teams, err := b.teams.Teams(r.ctx)
 	if err != nil {
 		return err
 	}
@@ -99,13 +99,13 @@ func (b *Bot) invite(r *req, role crm.Role, team int64) error {
 	}
 	teamName := ""
 	if team != 0 {
-		t, err := b.d.Store.Team(r.ctx, team)
+		t, err := b.teams.Team(r.ctx, team)
 		if err != nil {
 			return err
 		}
 		teamName = t.Name
 	}
-	token, inviteID, expires, err := b.d.Store.CreateStaffInvite(r.ctx, role, team, r.staff.ID, inviteTTL)
+	token, inviteID, expires, err := b.teams.CreateStaffInvite(r.ctx, role, team, r.staff.ID, inviteTTL)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (b *Bot) onInviteRevoke(r *req, args []string) error {
 	if r.staff.Role == crm.RoleRep {
 		return crm.Errorf(crm.EForbidden, "reps do not invite")
 	}
-	creator, err := b.d.Store.InviteCreator(r.ctx, inv)
+	creator, err := b.teams.InviteCreator(r.ctx, inv)
 	if crm.IsCode(err, crm.ENotFound) {
 		return r.toast(r.t("invite.not_open", nil), true)
 	}
@@ -144,7 +144,7 @@ func (b *Bot) onInviteRevoke(r *req, args []string) error {
 	if creator != r.staff.ID && !crm.CanManageOrg(r.staff) {
 		return crm.Errorf(crm.EForbidden, "not the invite's creator")
 	}
-	if err := b.d.Store.RevokeStaffInvite(r.ctx, inv, r.staff.ID); err != nil {
+	if err := b.teams.RevokeStaffInvite(r.ctx, inv, r.staff.ID); err != nil {
 		return err
 	}
 	return r.edit(r.t("invite.revoked", nil), nil)

@@ -74,7 +74,7 @@ func (b *Bot) MenuUpdate(s crm.Staff) outbound.Message {
 // syncMenu queues, in the update's transaction, the menu update of staff
 // member staffID as the database now has them.
 func (b *Bot) syncMenu(r *req, staffID int64) error {
-	s, err := b.d.Store.StaffByID(r.ctx, staffID)
+	s, err := b.people.StaffByID(r.ctx, staffID)
 	if err != nil {
 		return err
 	}

@@ -143,7 +143,7 @@ func (b *Bot) finishWithoutFollowUp(r *req, st *State) error {
 	if err != nil {
 		return err
 	}
-	if err := b.d.Store.RecordNoNextStep(r.ctx, cid, r.staff.ID); err != nil {
+	if err := b.followups.RecordNoNextStep(r.ctx, cid, r.staff.ID); err != nil {
 		return err
 	}
 	if err := r.clearState(); err != nil {
@@ -226,13 +226,13 @@ func (b *Bot) applyDue(r *req, st *State, due time.Time) error {
 		if _, err := b.followUpToChange(r, fid); err != nil {
 			return err
 		}
-		f, err = b.d.Store.RescheduleFollowUp(r.ctx, fid, due, false, r.staff.ID)
+		f, err = b.followups.RescheduleFollowUp(r.ctx, fid, due, false, r.staff.ID)
 	} else {
 		done, cerr := b.closeOpenFollowUps(r, st, cid)
 		if cerr != nil {
 			return cerr
 		}
-		f, err = b.d.Store.CreateFollowUp(r.ctx, crm.FollowUp{CustomerID: cid, AssigneeID: r.staff.ID, ActivityID: int64(cf.Activity), DueAt: due}, r.staff.ID)
+		f, err = b.followups.CreateFollowUp(r.ctx, crm.FollowUp{CustomerID: cid, AssigneeID: r.staff.ID, ActivityID: int64(cf.Activity), DueAt: due}, r.staff.ID)
 		if err == nil && done != 0 {
 			if err := b.scheduleReminder(r, f); err != nil {
 				return err

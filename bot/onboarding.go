@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -19,6 +20,7 @@ type OnboardingStore interface {
 	// UpdateStaffPrefs stores language, calendar, time zone, working hours
 	// and the onboarded flag.
 	UpdateStaffPrefs(ctx context.Context, s crm.Staff) error
+	MarkWelcomed(ctx context.Context, staffID int64, at time.Time) error
 }
 
 // invitePrefix starts the /start payload of a staff invite.
@@ -72,7 +74,7 @@ func (b *Bot) join(r *req) error {
 	u := r.user
 	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
 	lang := b.d.I18n.Match(u.LanguageCode)
-	s, err := b.d.Store.RedeemStaffInvite(r.ctx, r.arg, u.ID, name, u.Username, lang)
+	s, err := b.onboarding.RedeemStaffInvite(r.ctx, r.arg, u.ID, name, u.Username, lang)
 	if err != nil {
 		return err // crm.EInviteInvalid is answered in the user's language
 	}
@@ -82,7 +84,7 @@ func (b *Bot) join(r *req) error {
 }
 
 func (b *Bot) welcome(r *req) error {
-	if err := b.d.Store.MarkWelcomed(r.ctx, r.staff.ID, r.now()); err != nil {
+	if err := b.onboarding.MarkWelcomed(r.ctx, r.staff.ID, r.now()); err != nil {
 		return err
 	}
 	return r.send(r.t("onboarding.welcome", map[string]any{"Name": esc(r.staff.DisplayName)}), r.mainKeyboard())
@@ -132,7 +134,7 @@ func (b *Bot) onPickLang(r *req, args []string) error {
 		d := crm.DefaultsFor(args[1])
 		r.staff.Calendar, r.staff.TimeZone = d.Calendar, d.TimeZone
 	}
-	if err := b.d.Store.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
+	if err := b.onboarding.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
 		return err
 	}
 	if r.staff.Onboarded { // their command menu follows their language
@@ -173,7 +175,7 @@ func (b *Bot) onPickCal(r *req, args []string) error {
 		return crm.Errorf(crm.EStale, "calendar")
 	}
 	r.staff.Calendar = args[1]
-	if err := b.d.Store.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
+	if err := b.onboarding.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
 		return err
 	}
 	if mode == "s" {
@@ -203,7 +205,7 @@ func (b *Bot) onPickZone(r *req, args []string) error {
 	if mode == "o" {
 		r.staff.Onboarded = true
 	}
-	if err := b.d.Store.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
+	if err := b.onboarding.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
 		return err
 	}
 	if mode == "s" {

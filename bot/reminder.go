@@ -40,7 +40,7 @@ func (b *Bot) staffReq(ctx context.Context, s crm.Staff) *req {
 
 // recipient loads the notification's staff recipient; skip when they left.
 func (b *Bot) recipient(ctx context.Context, n outbound.Notification) (*req, bool, error) {
-	s, err := b.d.Store.StaffByID(ctx, n.StaffID)
+	s, err := b.followups.StaffByID(ctx, n.StaffID)
 	if crm.IsCode(err, crm.ENotFound) {
 		return nil, true, nil
 	}
@@ -61,7 +61,7 @@ func htmlMessage(chatID int64, text string, markup any) outbound.Message {
 // due, the last note, and buttons. It skips a follow-up that is done or
 // cancelled, or that was moved since this reminder was queued.
 func (b *Bot) renderReminder(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
-	f, err := b.d.Store.FollowUp(ctx, n.RefID)
+	f, err := b.followups.FollowUp(ctx, n.RefID)
 	if crm.IsCode(err, crm.ENotFound) {
 		return outbound.Message{}, true, nil
 	}
@@ -76,7 +76,7 @@ func (b *Bot) renderReminder(ctx context.Context, n outbound.Notification) (outb
 		return outbound.Message{}, skip, err
 	}
 	text := r.t("reminder.text", map[string]any{"Name": esc(f.CustomerName), "When": r.dueText(f.DueAt)})
-	switch last, err := b.d.Store.LastNote(ctx, f.CustomerID); {
+	switch last, err := b.followups.LastNote(ctx, f.CustomerID); {
 	case err == nil && last.Note != "":
 		text += "\n" + r.t("reminder.last_note", map[string]any{"Note": esc(clip(last.Note, 600, r.t("history.trimmed", nil))),
 			"When": r.dateTime(last.OccurredAt)})
@@ -85,7 +85,7 @@ func (b *Bot) renderReminder(ctx context.Context, n outbound.Notification) (outb
 	case !crm.IsCode(err, crm.ENotFound):
 		return outbound.Message{}, false, err
 	}
-	if err := b.d.Store.MarkReminded(ctx, f.ID, b.d.Now()); err != nil {
+	if err := b.followups.MarkReminded(ctx, f.ID, b.d.Now()); err != nil {
 		return outbound.Message{}, false, err
 	}
 	return htmlMessage(n.ChatID, text, r.reminderButtons(f)), false, nil
@@ -94,7 +94,7 @@ func (b *Bot) renderReminder(ctx context.Context, n outbound.Notification) (outb
 // renderEscalation tells a manager that a follow-up is overdue; skipped
 // once it is done, cancelled or moved.
 func (b *Bot) renderEscalation(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
-	f, err := b.d.Store.FollowUp(ctx, n.RefID)
+	f, err := b.followups.FollowUp(ctx, n.RefID)
 	if crm.IsCode(err, crm.ENotFound) {
 		return outbound.Message{}, true, nil
 	}
@@ -108,7 +108,7 @@ func (b *Bot) renderEscalation(ctx context.Context, n outbound.Notification) (ou
 	if err != nil || skip {
 		return outbound.Message{}, skip, err
 	}
-	rep, err := b.d.Store.StaffByID(ctx, f.AssigneeID)
+	rep, err := b.followups.StaffByID(ctx, f.AssigneeID)
 	if err != nil {
 		return outbound.Message{}, false, err
 	}

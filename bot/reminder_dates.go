@@ -15,7 +15,7 @@ import (
 // they may send. It skips a date that was removed or a customer that
 // changed hands.
 func (b *Bot) renderDateGreeting(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
-	d, err := b.d.Store.ImportantDate(ctx, n.RefID)
+	d, err := b.dates.ImportantDate(ctx, n.RefID)
 	if crm.IsCode(err, crm.ENotFound) {
 		return outbound.Message{}, true, nil
 	}

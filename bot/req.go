@@ -61,7 +61,7 @@ func (b *Bot) newReq(ctx context.Context, u *models.Update) (*req, bool) {
 	default:
 		return nil, false
 	}
-	s, err := b.d.Store.StaffByTelegramID(ctx, r.user.ID)
+	s, err := b.people.StaffByTelegramID(ctx, r.user.ID)
 	switch {
 	case err == nil:
 		r.staff = s
@@ -69,7 +69,7 @@ func (b *Bot) newReq(ctx context.Context, u *models.Update) (*req, bool) {
 		r.loadErr = err
 	}
 	if r.staff.ID == 0 || !r.staff.Active {
-		c, err := b.d.Store.CustomerByTelegramID(ctx, r.user.ID)
+		c, err := b.people.CustomerByTelegramID(ctx, r.user.ID)
 		switch {
 		case err == nil:
 			r.customer = c

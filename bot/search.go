@@ -26,7 +26,7 @@ func (b *Bot) search(r *req, query string, page int, edit bool) error {
 		return r.send(r.t("search.too_short", nil), nil)
 	}
 	limit, offset := searchPageSize, page*searchPageSize
-	cs, total, err := b.d.Store.SearchCustomers(r.ctx, r.staff, q, limit, offset)
+	cs, total, err := b.customers.SearchCustomers(r.ctx, r.staff, q, limit, offset)
 	if err != nil {
 		return err
 	}

@@ -161,7 +161,7 @@ func (b *Bot) onPickHours(r *req, args []string) error {
 		return crm.Errorf(crm.EStale, "hours preset")
 	}
 	r.staff.WorkHours = presetHours(hoursPresets[i])
-	if err := b.d.Store.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
+	if err := b.onboarding.UpdateStaffPrefs(r.ctx, r.staff); err != nil {
 		return err
 	}
 	return b.afterSetting(r)

@@ -29,7 +29,7 @@ func (b *Bot) withStaff(h func(r *req, s crm.Staff) error) actionFunc {
 		if !ok {
 			return crm.Errorf(crm.EStale, "bad staff id")
 		}
-		s, err := b.d.Store.StaffByID(r.ctx, sid)
+		s, err := b.teams.StaffByID(r.ctx, sid)
 		if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (b *Bot) withStaff(h func(r *req, s crm.Staff) error) actionFunc {
 }
 
 func (b *Bot) showStaff(r *req, edit bool) error {
-	staff, err := b.d.Store.StaffList(r.ctx, false)
+	staff, err := b.teams.StaffList(r.ctx, false)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (b *Bot) showStaff(r *req, edit bool) error {
 func (b *Bot) showStaffMember(r *req, s crm.Staff) error {
 	team := r.t("team.none", nil)
 	if s.TeamID != 0 {
-		t, err := b.d.Store.Team(r.ctx, s.TeamID)
+		t, err := b.teams.Team(r.ctx, s.TeamID)
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (b *Bot) onDeactivate(r *req, s crm.Staff) error {
 	if s.ID == r.staff.ID {
 		return crm.Errorf(crm.EForbidden, "not oneself")
 	}
-	heir, moved, err := b.d.Store.DeactivateStaff(r.ctx, s.ID, r.staff.ID)
+	heir, moved, err := b.teams.DeactivateStaff(r.ctx, s.ID, r.staff.ID)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (b *Bot) onDeactivate(r *req, s crm.Staff) error {
 	data := map[string]any{"Name": esc(s.DisplayName), "Customers": r.n("common.customers_count", moved, nil)}
 	msg := "staff.deactivated_pool"
 	if heir != 0 {
-		h, err := b.d.Store.StaffByID(r.ctx, heir)
+		h, err := b.teams.StaffByID(r.ctx, heir)
 		if err != nil {
 			return err
 		}

@@ -51,11 +51,11 @@ func (b *Bot) routesStages() {
 
 // liveStages returns the active pipeline's live stages in order.
 func (b *Bot) liveStages(ctx context.Context) ([]crm.Stage, error) {
-	tpl, err := b.d.Store.ActivePipeline(ctx)
+	tpl, err := b.stages.ActivePipeline(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all, err := b.d.Store.PipelineStages(ctx, tpl)
+	all, err := b.stages.PipelineStages(ctx, tpl)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (b *Bot) showStageMenu(r *req, c crm.Customer, _ []string) error {
 	if err != nil {
 		return err
 	}
-	current, err := b.d.Store.Stage(r.ctx, c.StageID)
+	current, err := b.stages.Stage(r.ctx, c.StageID)
 	if err != nil {
 		return err
 	}
@@ -95,18 +95,18 @@ func (b *Bot) showStageMenu(r *req, c crm.Customer, _ []string) error {
 // a stage of a pipeline no longer active enters the active one.
 func (b *Bot) stageMove(r *req, c crm.Customer, sid int64) (crm.StageMove, error) {
 	m := crm.StageMove{CustomerID: c.ID}
-	to, err := b.d.Store.Stage(r.ctx, sid)
+	to, err := b.stages.Stage(r.ctx, sid)
 	if err != nil {
 		return m, err
 	}
-	tpl, err := b.d.Store.ActivePipeline(r.ctx)
+	tpl, err := b.stages.ActivePipeline(r.ctx)
 	if err != nil {
 		return m, err
 	}
 	if to.Template != tpl || to.Archived {
 		return m, crm.Errorf(crm.EStale, "stage %d is not in the active pipeline", sid)
 	}
-	from, err := b.d.Store.Stage(r.ctx, c.StageID)
+	from, err := b.stages.Stage(r.ctx, c.StageID)
 	if err != nil {
 		return m, err
 	}
@@ -206,7 +206,7 @@ func (b *Bot) move(r *req, c crm.Customer, m crm.StageMove) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	if err := b.d.Store.MoveCustomerStage(r.ctx, m, r.staff.ID, r.sentAt()); err != nil {
+	if err := b.stages.MoveCustomerStage(r.ctx, m, r.staff.ID, r.sentAt()); err != nil {
 		return err
 	}
 	if st, err := r.state(); err != nil {

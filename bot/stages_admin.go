@@ -69,7 +69,7 @@ func (b *Bot) withStage(h func(r *req, s crm.Stage) error) actionFunc {
 		if !ok {
 			return crm.Errorf(crm.EStale, "bad stage id")
 		}
-		s, err := b.d.Store.Stage(r.ctx, sid)
+		s, err := b.stages.Stage(r.ctx, sid)
 		if err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (b *Bot) withStage(h func(r *req, s crm.Stage) error) actionFunc {
 }
 
 func (b *Bot) showPipeline(r *req, edit bool) error {
-	tpl, err := b.d.Store.ActivePipeline(r.ctx)
+	tpl, err := b.stages.ActivePipeline(r.ctx)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (b *Bot) onPipeSwitch(r *req, args []string) error {
 	if len(args) != 1 || !slices.Contains(templates, args[0]) {
 		return crm.Errorf(crm.EStale, "template")
 	}
-	if err := b.d.Store.SetPipeline(r.ctx, args[0], r.staff.ID); err != nil {
+	if err := b.stages.SetPipeline(r.ctx, args[0], r.staff.ID); err != nil {
 		return err
 	}
 	if err := r.toast(r.t("stage.switched", map[string]any{"Template": r.t("stage.template."+args[0], nil)}), false); err != nil {
@@ -135,14 +135,14 @@ func (b *Bot) showPipeStage(r *req, s crm.Stage) error {
 }
 
 func (b *Bot) shiftStage(r *req, s crm.Stage, delta int) error {
-	if err := b.d.Store.ShiftStage(r.ctx, s.ID, delta, r.staff.ID); err != nil {
+	if err := b.stages.ShiftStage(r.ctx, s.ID, delta, r.staff.ID); err != nil {
 		return err
 	}
 	return b.showPipeline(r, true)
 }
 
 func (b *Bot) onArchiveStage(r *req, s crm.Stage) error {
-	if err := b.d.Store.ArchiveStage(r.ctx, s.ID, r.staff.ID); err != nil {
+	if err := b.stages.ArchiveStage(r.ctx, s.ID, r.staff.ID); err != nil {
 		return err
 	}
 	if err := r.toast(r.t("stage.archived", map[string]any{"Name": s.Name(r.lang())}), false); err != nil {
@@ -211,11 +211,11 @@ func (b *Bot) saveStageName(r *req, sid string, names map[string]string) error {
 		return err
 	}
 	if sid == "" {
-		tpl, err := b.d.Store.ActivePipeline(r.ctx)
+		tpl, err := b.stages.ActivePipeline(r.ctx)
 		if err != nil {
 			return err
 		}
-		if _, err := b.d.Store.AddStage(r.ctx, tpl, names, r.staff.ID); err != nil {
+		if _, err := b.stages.AddStage(r.ctx, tpl, names, r.staff.ID); err != nil {
 			return err
 		}
 	} else {
@@ -223,7 +223,7 @@ func (b *Bot) saveStageName(r *req, sid string, names map[string]string) error {
 		if !ok {
 			return crm.Errorf(crm.EStale, "stage")
 		}
-		if err := b.d.Store.RenameStage(r.ctx, n, names, r.staff.ID); err != nil {
+		if err := b.stages.RenameStage(r.ctx, n, names, r.staff.ID); err != nil {
 			return err
 		}
 	}

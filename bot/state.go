@@ -17,7 +17,7 @@ func (r *req) state() (*State, error) {
 	if r.stLoaded {
 		return r.st, nil
 	}
-	st, err := r.b.d.Store.LoadState(r.ctx, r.chatID)
+	st, err := r.b.state.LoadState(r.ctx, r.chatID)
 	switch {
 	case crm.IsCode(err, crm.ENotFound):
 		st = nil
@@ -37,11 +37,11 @@ func (r *req) setState(flow, step string, data map[string]string) error {
 	}
 	st := &State{ChatID: r.chatID, UserID: r.user.ID, Flow: flow, Step: step, Data: data, ExpiresAt: r.now().Add(stateTTL)}
 	r.st, r.stLoaded = st, true
-	return r.b.d.Store.SaveState(r.ctx, *st)
+	return r.b.state.SaveState(r.ctx, *st)
 }
 
 // clearState ends any flow.
 func (r *req) clearState() error {
 	r.st, r.stLoaded = nil, true
-	return r.b.d.Store.ClearState(r.ctx, r.chatID)
+	return r.b.state.ClearState(r.ctx, r.chatID)
 }

@@ -8,8 +8,10 @@ import (
 )
 
 // Store is everything the bot asks of the database. internal/postgres
-// implements it; each feature adds the few methods it needs to its own
-// small interface below, and Store composes them.
+// implements it. Each feature declares the few methods it needs in a small
+// interface of its own and its handlers reach only that (the Bot's field of
+// that feature: b.customers, b.followups, …), so a feature's handlers can
+// be tested on a fake of just that; Store composes them for New.
 type Store interface {
 	StaffStore
 	StateStore
@@ -17,7 +19,6 @@ type Store interface {
 	CustomerStore
 	StageStore
 	TeamStore
-	RepStore
 	TodayStore
 	NoteMessageStore
 	ReachStore

@@ -33,6 +33,11 @@ type TeamStore interface {
 	// InviteCreator returns crm.ENotFound unless the invite is still open.
 	InviteCreator(ctx context.Context, id int64) (int64, error)
 	RevokeStaffInvite(ctx context.Context, id, by int64) error
+	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
+	// FollowUpsDueBy lists open follow-ups due before until, earliest first.
+	FollowUpsDueBy(ctx context.Context, assigneeID int64, until time.Time, limit int) ([]crm.FollowUp, error)
+	CustomersWithoutNextStep(ctx context.Context, ownerID int64, limit int) ([]crm.Customer, int, error)
+	CustomersOwnedBy(ctx context.Context, ownerID int64, limit, offset int) ([]crm.Customer, int, error)
 }
 
 // Flows and callback codes of teams.
@@ -79,7 +84,7 @@ func (b *Bot) withTeam(h func(r *req, t crm.Team, args []string) error) actionFu
 		if !ok {
 			return crm.Errorf(crm.EStale, "bad team id")
 		}
-		t, err := b.d.Store.Team(r.ctx, tid)
+		t, err := b.teams.Team(r.ctx, tid)
 		if err != nil {
 			return err
 		}
@@ -88,7 +93,7 @@ func (b *Bot) withTeam(h func(r *req, t crm.Team, args []string) error) actionFu
 }
 
 func (b *Bot) showTeams(r *req, edit bool) error {
-	teams, err := b.d.Store.Teams(r.ctx)
+	teams, err := b.teams.Teams(r.ctx)
 	if err != nil {
 		return err
 	}
@@ -121,7 +126,7 @@ func (b *Bot) teamNameStep(r *req, st *State) error {
 	if name == "" || len([]rune(name)) > maxTeamNameRunes {
 		return crm.Errorf(crm.EInvalid, "team name")
 	}
-	t, err := b.d.Store.CreateTeam(r.ctx, name, r.staff.ID)
+	t, err := b.teams.CreateTeam(r.ctx, name, r.staff.ID)
 	if crm.IsCode(err, crm.EConflict) {
 		return r.send(r.t("team.name_taken", map[string]any{"Name": esc(name)}), nil)
 	}
@@ -133,7 +138,7 @@ func (b *Bot) teamNameStep(r *req, st *State) error {
 
 // showTeam shows a team's manager and members with what an admin can do.
 func (b *Bot) showTeam(r *req, t crm.Team, _ []string) error {
-	members, err := b.d.Store.TeamMembers(r.ctx, t.ID)
+	members, err := b.teams.TeamMembers(r.ctx, t.ID)
 	if err != nil {
 		return err
 	}
@@ -165,7 +170,7 @@ func (b *Bot) showTeam(r *req, t crm.Team, _ []string) error {
 
 // pickStaff lists active staff to make manager of t or add to it.
 func (b *Bot) pickStaff(r *req, t crm.Team, action string) error {
-	staff, err := b.d.Store.StaffList(r.ctx, true)
+	staff, err := b.teams.StaffList(r.ctx, true)
 	if err != nil {
 		return err
 	}
@@ -190,7 +195,7 @@ func (b *Bot) staffArg(r *req, args []string) (crm.Staff, error) {
 	if !ok {
 		return crm.Staff{}, crm.Errorf(crm.EStale, "bad staff id")
 	}
-	s, err := b.d.Store.StaffByID(r.ctx, sid)
+	s, err := b.teams.StaffByID(r.ctx, sid)
 	if err == nil && !s.Active {
 		err = crm.Errorf(crm.EConflict, "staff %d is inactive", sid)
 	}
@@ -202,7 +207,7 @@ func (b *Bot) onSetManager(r *req, t crm.Team, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := b.d.Store.SetTeamManager(r.ctx, t.ID, s.ID, r.staff.ID); err != nil {
+	if err := b.teams.SetTeamManager(r.ctx, t.ID, s.ID, r.staff.ID); err != nil {
 		return err
 	}
 	if err := b.syncMenu(r, s.ID); err != nil { // a rep made manager gets the manager's menu
@@ -217,7 +222,7 @@ func (b *Bot) onAddMember(r *req, t crm.Team, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := b.d.Store.SetStaffTeam(r.ctx, s.ID, t.ID, r.staff.ID); err != nil {
+	if err := b.teams.SetStaffTeam(r.ctx, s.ID, t.ID, r.staff.ID); err != nil {
 		return err
 	}
 	if s.ID == t.ManagerID {
@@ -234,7 +239,7 @@ func (b *Bot) onRemoveMember(r *req, t crm.Team, args []string) error {
 	if s.TeamID != t.ID {
 		return crm.Errorf(crm.EStale, "not a member")
 	}
-	if err := b.d.Store.SetStaffTeam(r.ctx, s.ID, 0, r.staff.ID); err != nil {
+	if err := b.teams.SetStaffTeam(r.ctx, s.ID, 0, r.staff.ID); err != nil {
 		return err
 	}
 	return b.showTeam(r, t, nil)

@@ -15,13 +15,13 @@ import (
 func (b *Bot) teamCommand(r *req) error {
 	switch {
 	case r.staff.Role == crm.RoleManager && r.staff.TeamID != 0:
-		t, err := b.d.Store.Team(r.ctx, r.staff.TeamID)
+		t, err := b.teams.Team(r.ctx, r.staff.TeamID)
 		if err != nil {
 			return err
 		}
 		return b.teamOverview(r, t, false)
 	case crm.CanManageOrg(r.staff):
-		teams, err := b.d.Store.Teams(r.ctx)
+		teams, err := b.teams.Teams(r.ctx)
 		if err != nil {
 			return err
 		}
@@ -40,7 +40,7 @@ func (b *Bot) teamOverview(r *req, t crm.Team, edit bool) error {
 	if !crm.CanSeeTeam(r.staff, t.ID) {
 		return crm.Errorf(crm.EForbidden, "team %d", t.ID)
 	}
-	members, err := b.d.Store.TeamMembers(r.ctx, t.ID)
+	members, err := b.teams.TeamMembers(r.ctx, t.ID)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (b *Bot) teamOverview(r *req, t crm.Team, edit bool) error {
 			ids = append(ids, m.ID)
 		}
 	}
-	open, overdue, err := b.d.Store.FollowUpCounts(r.ctx, ids, r.now())
+	open, overdue, err := b.teams.FollowUpCounts(r.ctx, ids, r.now())
 	if err != nil {
 		return err
 	}

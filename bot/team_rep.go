@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"strconv"
 	"strings"
 
@@ -12,12 +11,6 @@ import (
 
 // A manager's view of one rep, one tap from the team overview: their
 // overdue follow-ups and their customers, each one tap from the card.
-
-// RepStore is what a manager's view of a rep asks of the database.
-type RepStore interface {
-	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
-	CustomersOwnedBy(ctx context.Context, ownerID int64, limit, offset int) ([]crm.Customer, int, error)
-}
 
 // Callback codes of this file.
 const (
@@ -42,7 +35,7 @@ func (b *Bot) repToSee(r *req, args []string) (crm.Staff, error) {
 	if !ok {
 		return crm.Staff{}, crm.Errorf(crm.EStale, "bad staff id")
 	}
-	s, err := b.d.Store.StaffByID(r.ctx, rid)
+	s, err := b.teams.StaffByID(r.ctx, rid)
 	if err != nil {
 		return s, err
 	}
@@ -59,11 +52,11 @@ func (b *Bot) showRep(r *req, args []string) error {
 		return err
 	}
 	now := r.now()
-	fs, err := b.d.Store.FollowUpsDueBy(r.ctx, s.ID, now, repOverdueLimit)
+	fs, err := b.teams.FollowUpsDueBy(r.ctx, s.ID, now, repOverdueLimit)
 	if err != nil {
 		return err
 	}
-	idle, idleTotal, err := b.d.Store.CustomersWithoutNextStep(r.ctx, s.ID, noNextStepLimit)
+	idle, idleTotal, err := b.teams.CustomersWithoutNextStep(r.ctx, s.ID, noNextStepLimit)
 	if err != nil {
 		return err
 	}
@@ -101,7 +94,7 @@ func (b *Bot) showRepCustomers(r *req, args []string) error {
 	}
 	page, _ := argInt(args, 1)
 	page = max(page, 0)
-	cs, total, err := b.d.Store.CustomersOwnedBy(r.ctx, s.ID, repPageSize, page*repPageSize)
+	cs, total, err := b.teams.CustomersOwnedBy(r.ctx, s.ID, repPageSize, page*repPageSize)
 	if err != nil {
 		return err
 	}

@@ -100,3 +100,52 @@ func TestMyDayRenderingOnAFake(t *testing.T) {
 		})
 	}
 }
+
+// fakeTeams answers what a manager's view of a rep reads; any other
+// method of TeamStore would panic (the embedded interface is nil), so the
+// test also proves the view reads nothing else.
+type fakeTeams struct {
+	TeamStore
+	rep     crm.Staff
+	overdue []crm.FollowUp
+}
+
+func (f fakeTeams) StaffByID(_ context.Context, id int64) (crm.Staff, error) {
+	if id != f.rep.ID {
+		return crm.Staff{}, crm.Errorf(crm.ENotFound, "staff %d", id)
+	}
+	return f.rep, nil
+}
+
+func (f fakeTeams) FollowUpsDueBy(context.Context, int64, time.Time, int) ([]crm.FollowUp, error) {
+	return f.overdue, nil
+}
+
+func (f fakeTeams) CustomersWithoutNextStep(context.Context, int64, int) ([]crm.Customer, int, error) {
+	return nil, 0, nil
+}
+
+func TestARepsViewOnAFake(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	manager := crm.Staff{ID: 1, TelegramUserID: 100, DisplayName: "Maryam", Role: crm.RoleManager, TeamID: 7, Locale: "en", Calendar: "gregorian", TimeZone: "UTC", Active: true}
+	rep := crm.Staff{ID: 2, DisplayName: "Sara", Role: crm.RoleRep, TeamID: 7, Active: true}
+	teams := fakeTeams{rep: rep, overdue: []crm.FollowUp{{ID: 5, CustomerID: 50, CustomerName: "Late Co", DueAt: now.Add(-3 * time.Hour)}}}
+	r, out := fastReq(t, fakeToday{}, manager, now)
+	r.b.teams = teams
+	if err := r.b.showRep(r, []string{id(rep.ID)}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.take()
+	if !strings.Contains(texts(got), "Late Co") || !hasButton(got, cb(actCard, id(50))) {
+		t.Fatalf("the rep's view: %s", dump(got))
+	}
+	// A manager of another team may not look.
+	other := manager
+	other.TeamID = 8
+	r, _ = fastReq(t, fakeToday{}, other, now)
+	r.b.teams = teams
+	if err := r.b.showRep(r, []string{id(rep.ID)}); !crm.IsCode(err, crm.EForbidden) {
+		t.Fatalf("another team's manager: %v, want forbidden", err)
+	}
+}

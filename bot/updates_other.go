@@ -48,9 +48,9 @@ func (b *Bot) chatMemberChanged(ctx context.Context, m *models.ChatMemberUpdated
 	}
 	switch m.NewChatMember.Type {
 	case models.ChatMemberTypeBanned:
-		return b.d.Store.MarkUnreachable(ctx, m.Chat.ID, "the user blocked the bot")
+		return b.activities.MarkUnreachable(ctx, m.Chat.ID, "the user blocked the bot")
 	case models.ChatMemberTypeMember:
-		return b.d.Store.ClearUnreachable(ctx, m.Chat.ID)
+		return b.activities.ClearUnreachable(ctx, m.Chat.ID)
 	}
 	return nil
 }
@@ -66,7 +66,7 @@ func (b *Bot) messageEdited(ctx context.Context, u *models.Update) error {
 	if !ok || r.staff.ID == 0 || !r.staff.Active {
 		return nil
 	}
-	aid, old, err := b.d.Store.NoteMessage(ctx, m.Chat.ID, int64(m.ID))
+	aid, old, err := b.activities.NoteMessage(ctx, m.Chat.ID, int64(m.ID))
 	if crm.IsCode(err, crm.ENotFound) {
 		return nil
 	}
@@ -77,7 +77,7 @@ func (b *Bot) messageEdited(ctx context.Context, u *models.Update) error {
 	if text == "" || text == old {
 		return nil
 	}
-	a, err := b.d.Store.Activity(ctx, aid)
+	a, err := b.activities.Activity(ctx, aid)
 	if err != nil {
 		return err
 	}
@@ -90,10 +90,10 @@ func (b *Bot) messageEdited(ctx context.Context, u *models.Update) error {
 		return nil // the note was changed since (an undo): leave it
 	}
 	a.Note = a.Note[:i] + text + a.Note[i+len(old):]
-	if err := b.d.Store.AmendActivity(ctx, a); err != nil {
+	if err := b.activities.AmendActivity(ctx, a); err != nil {
 		return err
 	}
-	if err := b.d.Store.UpdateNoteMessage(ctx, m.Chat.ID, int64(m.ID), text); err != nil {
+	if err := b.activities.UpdateNoteMessage(ctx, m.Chat.ID, int64(m.ID), text); err != nil {
 		return err
 	}
 	return r.send(r.t("log.note_edited", map[string]any{"Name": esc(c.Name), "When": r.dateTime(a.OccurredAt)}), nil)
