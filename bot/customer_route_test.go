@@ -68,3 +68,17 @@ func TestALinkedCustomerNeverReachesTheStaffSide(t *testing.T) {
 		})
 	}
 }
+
+// A customer-side button registered twice stops the bot at start, as a
+// staff one does; a registered one is the only kind a customer can press.
+func TestCustomerActionsAreRegisteredOnce(t *testing.T) {
+	t.Parallel()
+	b := &Bot{customerActions: map[string]actionFunc{}}
+	b.customerAction("sv", func(*req, []string) error { return nil })
+	defer func() {
+		if recover() == nil {
+			t.Error("a customer callback code registered twice did not stop the bot")
+		}
+	}()
+	b.customerAction("sv", func(*req, []string) error { return nil })
+}
