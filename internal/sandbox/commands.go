@@ -63,22 +63,7 @@ func validCommand(c string) bool {
 }
 
 func (s *Server) setMyCommands(_ context.Context, c *call) (any, *apiError) {
-	var cmds []BotCommand
-	if err := json.Unmarshal([]byte(c.p.str("commands")), &cmds); err != nil {
-		return nil, badRequest("can't parse commands JSON array")
-	}
-	if len(cmds) > 100 {
-		return nil, badRequest("too many commands specified")
-	}
-	for _, cmd := range cmds {
-		if !validCommand(cmd.Command) {
-			return nil, badRequest("BOT_COMMAND_INVALID")
-		}
-		if n := len([]rune(cmd.Description)); n < 1 || n > 256 {
-			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
-		}
-	}
-	key, aerr := commandsKey(c.p)
+	cmds, key, aerr := parseCommands(c.p)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -91,6 +76,28 @@ func (s *Server) setMyCommands(_ context.Context, c *call) (any, *apiError) {
 	}
 	s.notifyLocked()
 	return true, nil
+}
+
+// parseCommands validates setMyCommands' list and scope as Telegram does
+// (Validate checks a call with it too).
+func parseCommands(p params) ([]BotCommand, string, *apiError) {
+	var cmds []BotCommand
+	if err := json.Unmarshal([]byte(p.str("commands")), &cmds); err != nil {
+		return nil, "", badRequest("can't parse commands JSON array")
+	}
+	if len(cmds) > 100 {
+		return nil, "", badRequest("too many commands specified")
+	}
+	for _, cmd := range cmds {
+		if !validCommand(cmd.Command) {
+			return nil, "", badRequest("BOT_COMMAND_INVALID")
+		}
+		if n := len([]rune(cmd.Description)); n < 1 || n > 256 {
+			return nil, "", badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
+		}
+	}
+	key, aerr := commandsKey(p)
+	return cmds, key, aerr
 }
 
 func (s *Server) getMyCommands(_ context.Context, c *call) (any, *apiError) {

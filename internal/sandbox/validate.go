@@ -1,9 +1,6 @@
 package sandbox
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // RefusedError is a Bot API call Telegram would refuse before looking at
 // any chat: a text too long or empty, markup that does not parse, callback
@@ -71,28 +68,8 @@ func validateCall(method string, p params) *apiError {
 			return badRequest("MESSAGE_TOO_LONG")
 		}
 	case "setMyCommands":
-		return validateCommands(p)
+		_, _, aerr := parseCommands(p)
+		return aerr
 	}
 	return nil
-}
-
-// validateCommands checks setMyCommands' list and scope.
-func validateCommands(p params) *apiError {
-	var cmds []BotCommand
-	if err := json.Unmarshal([]byte(p.str("commands")), &cmds); err != nil {
-		return badRequest("can't parse commands JSON array")
-	}
-	if len(cmds) > 100 {
-		return badRequest("too many commands specified")
-	}
-	for _, cmd := range cmds {
-		if !validCommand(cmd.Command) {
-			return badRequest("BOT_COMMAND_INVALID")
-		}
-		if n := len([]rune(cmd.Description)); n < 1 || n > 256 {
-			return badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
-		}
-	}
-	_, aerr := commandsKey(p)
-	return aerr
 }
