@@ -153,6 +153,16 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 	if err != nil {
 		return nil, 0, err
 	}
+	var feIDs []int64
+	for _, r := range refs {
+		if r.kind == "f" {
+			feIDs = append(feIDs, r.id)
+		}
+	}
+	events, err := followUpEvents(ctx, q, feIDs)
+	if err != nil {
+		return nil, 0, err
+	}
 	for _, r := range refs {
 		e := crm.HistoryEntry{At: r.at}
 		switch r.kind {
@@ -163,9 +173,9 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 			}
 			e.Activity = &a
 		case "f":
-			fe, err := followUpEventByID(ctx, q, r.id)
-			if err != nil {
-				return nil, 0, err
+			fe, ok := events[r.id]
+			if !ok {
+				return nil, 0, crm.Errorf(crm.ENotFound, "follow-up event %d", r.id)
 			}
 			e.FollowUp = &fe
 		default:
@@ -180,18 +190,33 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 	return page, total, nil
 }
 
-func followUpEventByID(ctx context.Context, q Querier, id int64) (crm.FollowUpEvent, error) {
-	var fe crm.FollowUpEvent
-	var due *time.Time
-	var kind string
-	err := q.QueryRow(ctx, `SELECT e.customer_id, e.kind, e.due_at, coalesce(s.display_name, ''), e.at
-		FROM follow_up_events e LEFT JOIN staff s ON s.id = e.staff_id WHERE e.id = $1`, id).
-		Scan(&fe.CustomerID, &kind, &due, &fe.ByName, &fe.At)
-	fe.Kind = crm.FollowUpEventKind(kind)
-	if due != nil {
-		fe.DueAt = *due
+// followUpEvents loads the follow-up events of a history page in one query.
+func followUpEvents(ctx context.Context, q Querier, ids []int64) (map[int64]crm.FollowUpEvent, error) {
+	out := map[int64]crm.FollowUpEvent{}
+	if len(ids) == 0 {
+		return out, nil
 	}
-	return fe, err
+	rows, err := q.Query(ctx, `SELECT e.id, e.customer_id, e.kind, e.due_at, coalesce(s.display_name, ''), e.at
+		FROM follow_up_events e LEFT JOIN staff s ON s.id = e.staff_id WHERE e.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var fe crm.FollowUpEvent
+		var due *time.Time
+		var kind string
+		if err := rows.Scan(&id, &fe.CustomerID, &kind, &due, &fe.ByName, &fe.At); err != nil {
+			return nil, err
+		}
+		fe.Kind = crm.FollowUpEventKind(kind)
+		if due != nil {
+			fe.DueAt = *due
+		}
+		out[id] = fe
+	}
+	return out, rows.Err()
 }
 
 func stageChange(ctx context.Context, q Querier, id int64) (crm.StageChange, error) {
