@@ -1,5 +1,7 @@
 // Package locales embeds the message files of the three languages the bot
-// speaks: active.en.toml, active.fa.toml and active.ar.toml (go-i18n v2 TOML).
+// speaks (go-i18n v2 TOML): active.<lang>.toml for the staff's core, and a
+// file per feature where a feature has many messages (surveys.fa.toml),
+// each in en, fa and ar.
 //
 // Each message is a TOML table named by its dotted ID ([error.not_found])
 // with an "other" form, plus "one" (en, fa) or "zero", "one", "two", "few",
@@ -11,7 +13,7 @@ package locales
 
 import "embed"
 
-// FS holds the embedded active.*.toml message files.
+// FS holds the embedded *.<lang>.toml message files.
 //
 //go:embed *.toml
 var FS embed.FS

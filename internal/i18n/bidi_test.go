@@ -131,8 +131,12 @@ func rawRenderer(tb testing.TB, lang string) func(id string, count int, data map
 	tb.Helper()
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	for _, l := range Supported() {
-		if _, err := b.LoadMessageFileFS(locales.FS, "active."+l+".toml"); err != nil {
+	names, err := MessageFiles(locales.FS)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, name := range names {
+		if _, err := b.LoadMessageFileFS(locales.FS, name); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -64,14 +64,17 @@ type Bundle struct {
 	localizers  map[string]*Localizer
 }
 
-// New loads every active.*.toml file from locales.FS. defaultLang (one of
+// New loads every message file from locales.FS. defaultLang (one of
 // Supported) is what Match returns for languages the bot does not speak.
 func New(defaultLang string) (*Bundle, error) {
 	return NewFromFS(locales.FS, defaultLang)
 }
 
-// NewFromFS is New over another file system holding active.*.toml files at
-// its root; tests use it to load deliberately broken files.
+// NewFromFS is New over another file system holding message files at its
+// root, each named <part>.<lang>.toml (active.fa.toml, surveys.fa.toml): a
+// feature may keep its messages in a file of its own. A message ID defined
+// in two files of one language is refused, so one cannot silently replace
+// the other. Tests use it to load deliberately broken files.
 func NewFromFS(fsys fs.FS, defaultLang string) (*Bundle, error) {
 	if !isSupported(defaultLang) {
 		return nil, fmt.Errorf("i18n: unsupported default language %q", defaultLang)
@@ -79,20 +82,25 @@ func NewFromFS(fsys fs.FS, defaultLang string) (*Bundle, error) {
 	// go-i18n's own fallback language is always English.
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	files, err := fs.Glob(fsys, "active.*.toml")
+	files, err := MessageFiles(fsys)
 	if err != nil {
-		return nil, fmt.Errorf("i18n: list message files: %w", err)
+		return nil, err
 	}
-	if len(files) == 0 {
-		return nil, errors.New("i18n: no active.*.toml message files")
-	}
+	seen := map[string]string{} // lang + ID -> file
 	for _, f := range files {
-		lang := strings.TrimSuffix(strings.TrimPrefix(path.Base(f), "active."), ".toml")
+		lang := FileLang(f)
 		if !isSupported(lang) {
 			return nil, fmt.Errorf("i18n: message file %s is for unsupported language %q", f, lang)
 		}
-		if _, err := b.LoadMessageFileFS(fsys, f); err != nil {
+		mf, err := b.LoadMessageFileFS(fsys, f)
+		if err != nil {
 			return nil, fmt.Errorf("i18n: load %s: %w", f, err)
+		}
+		for _, m := range mf.Messages {
+			if prev, dup := seen[lang+" "+m.ID]; dup {
+				return nil, fmt.Errorf("i18n: message %s is defined in both %s and %s", m.ID, prev, f)
+			}
+			seen[lang+" "+m.ID] = f
 		}
 	}
 	bundle := &Bundle{bundle: b, defaultLang: defaultLang, localizers: map[string]*Localizer{}}
@@ -104,6 +112,25 @@ func NewFromFS(fsys fs.FS, defaultLang string) (*Bundle, error) {
 		}
 	}
 	return bundle, nil
+}
+
+// MessageFiles lists the message files at the root of fsys (*.toml),
+// sorted; it fails when there is none.
+func MessageFiles(fsys fs.FS) ([]string, error) {
+	files, err := fs.Glob(fsys, "*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: list message files: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("i18n: no message files")
+	}
+	return files, nil
+}
+
+// FileLang is the language of a message file: "fa" for surveys.fa.toml.
+func FileLang(name string) string {
+	base := strings.TrimSuffix(path.Base(name), ".toml")
+	return base[strings.LastIndex(base, ".")+1:]
 }
 
 // Default returns the language given to New.

@@ -27,12 +27,23 @@ func newBundle(tb testing.TB, def string) *Bundle {
 	return b
 }
 
-// loadFiles parses each active.<lang>.toml of fsys into lang -> ID -> message.
+// loadFiles parses every message file of fsys (<part>.<lang>.toml) into
+// lang -> ID -> message.
 func loadFiles(tb testing.TB, fsys fs.FS) map[string]map[string]*goi18n.Message {
 	tb.Helper()
 	out := map[string]map[string]*goi18n.Message{}
 	for _, lang := range Supported() {
-		name := "active." + lang + ".toml"
+		out[lang] = map[string]*goi18n.Message{}
+	}
+	names, err := MessageFiles(fsys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, name := range names {
+		lang := FileLang(name)
+		if out[lang] == nil {
+			tb.Fatalf("%s: unsupported language %q", name, lang)
+		}
 		buf, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			tb.Fatalf("read %s: %v", name, err)
@@ -43,7 +54,6 @@ func loadFiles(tb testing.TB, fsys fs.FS) map[string]map[string]*goi18n.Message 
 		if err != nil {
 			tb.Fatalf("parse %s: %v", name, err)
 		}
-		out[lang] = map[string]*goi18n.Message{}
 		for _, m := range mf.Messages {
 			out[lang][m.ID] = m
 		}
@@ -380,5 +390,28 @@ func TestLetterForms(t *testing.T) {
 				t.Errorf("%s (ar, %s) contains Persian ی, ک or digits: %q", id, form, text)
 			}
 		}
+	}
+}
+
+// A feature's own message file joins the core files; an ID defined twice
+// in one language is refused rather than silently replaced.
+func TestFeatureFilesJoinAndDuplicatesAreRefused(t *testing.T) {
+	core := []byte("[a]\nother = \"core\"\n")
+	feature := []byte("[b]\nother = \"feature\"\n")
+	fsys := fstest.MapFS{}
+	for _, l := range Supported() {
+		fsys["active."+l+".toml"] = &fstest.MapFile{Data: core}
+		fsys["surveys."+l+".toml"] = &fstest.MapFile{Data: feature}
+	}
+	b, err := NewFromFS(fsys, English)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.For(English).T("b", nil); got != "feature" {
+		t.Errorf("a feature file's message = %q, want %q", got, "feature")
+	}
+	fsys["digest.fa.toml"] = &fstest.MapFile{Data: core}
+	if _, err := NewFromFS(fsys, English); err == nil || !strings.Contains(err.Error(), "defined in both") {
+		t.Errorf("an ID in two files of one language: err = %v, want it refused", err)
 	}
 }
