@@ -28,6 +28,30 @@ type Customer struct {
 	UpdatedAt         time.Time
 	LastContactAt     time.Time // zero: never
 	DeletedAt         time.Time // zero: not deleted
+	Chat              CustomerChat
+}
+
+// CustomerChat is a customer's own Telegram link to the bot (migrations
+// 009 and 010): who they are there, the language they read, and whether
+// they agreed to be messaged.
+type CustomerChat struct {
+	TelegramUserID int64     // 0: not linked
+	LinkedAt       time.Time // zero: not linked
+	Locale         string    // "en", "fa", "ar"; empty: not chosen yet
+	TimeZone       string    // IANA zone; empty: the owner's, else the organisation's
+	ConsentAt      time.Time // zero: no consent (yet)
+	ConsentVersion string    // the wording they agreed to
+	OptedOutAt     time.Time // zero: not opted out (/stop)
+	UnreachableAt  time.Time // zero: reachable (they did not block the bot)
+}
+
+// Messageable reports whether the bot may message the customer on its own
+// initiative (surveys, greetings, campaigns): linked, consenting, not
+// opted out and not unreachable. A deleted customer never is.
+func (c Customer) Messageable() bool {
+	ch := c.Chat
+	return c.DeletedAt.IsZero() && ch.TelegramUserID != 0 && !ch.ConsentAt.IsZero() &&
+		ch.OptedOutAt.IsZero() && ch.UnreachableAt.IsZero()
 }
 
 // Field limits keep cards readable within Telegram's message size.

@@ -19,6 +19,8 @@ const customerColumns = `c.id, c.name, coalesce(c.company, ''), coalesce(c.job_t
 	coalesce(o.display_name, ''), c.stage_id, c.tags, coalesce(c.personality_type, ''),
 	coalesce(c.relationship_level, 0), coalesce(c.notes, ''), c.created_at, c.updated_at,
 	c.last_contact_at, c.deleted_at,
+	coalesce(c.telegram_user_id, 0), c.telegram_linked_at, coalesce(c.chat_locale, ''), coalesce(c.time_zone, ''),
+	c.consent_at, coalesce(c.consent_version, ''), c.opted_out_at, c.unreachable_at,
 	coalesce((SELECT array_agg(p.e164 ORDER BY p.is_primary DESC, p.created_at, p.e164)
 		FROM customer_phones p WHERE p.customer_id = c.id), '{}')`
 
@@ -27,11 +29,22 @@ const customerFrom = ` FROM customers c LEFT JOIN staff o ON o.id = c.owner_id `
 func scanCustomer(row pgx.Row, extra ...any) (crm.Customer, error) {
 	var c crm.Customer
 	var level int16
-	var last, deleted *time.Time
+	var last, deleted, linked, consent, optOut, unreachable *time.Time
+	ch := &c.Chat
 	dest := []any{&c.ID, &c.Name, &c.Company, &c.JobTitle, &c.Industry, &c.City, &c.Source,
 		&c.OwnerID, &c.OwnerTeamID, &c.OwnerName, &c.StageID, &c.Tags, &c.PersonalityType,
-		&level, &c.Notes, &c.CreatedAt, &c.UpdatedAt, &last, &deleted, &c.Phones}
+		&level, &c.Notes, &c.CreatedAt, &c.UpdatedAt, &last, &deleted,
+		&ch.TelegramUserID, &linked, &ch.Locale, &ch.TimeZone, &consent, &ch.ConsentVersion, &optOut, &unreachable,
+		&c.Phones}
 	err := row.Scan(append(dest, extra...)...)
+	for _, t := range []struct {
+		src *time.Time
+		dst *time.Time
+	}{{linked, &ch.LinkedAt}, {consent, &ch.ConsentAt}, {optOut, &ch.OptedOutAt}, {unreachable, &ch.UnreachableAt}} {
+		if t.src != nil {
+			*t.dst = *t.src
+		}
+	}
 	c.RelationshipLevel = int(level)
 	if last != nil {
 		c.LastContactAt = *last
