@@ -7,12 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/telecrm/crmbot/internal/outbound"
 )
 
-// Client calls the Bot API over HTTP with JSON bodies. It knows nothing of
+// Client calls the Bot API over HTTP with JSON bodies (multipart when a
+// file is uploaded). It knows nothing of
 // rate limits or retries (the Sender does); it reports Telegram's answers
 // exactly, as *APIError, so callers can tell a 429's retry_after, a 403 and
 // a 5xx apart. It is safe for concurrent use.
@@ -61,20 +65,18 @@ func (e *NetError) Error() string { return fmt.Sprintf("telegram %s: %v", e.Meth
 func (e *NetError) Unwrap() error { return e.Err }
 
 // Call invokes method with params (any value that marshals to a JSON
-// object) and decodes the result into result (nil to ignore it).
+// object, or an outbound.Multipart to upload files) and decodes the result
+// into result (nil to ignore it).
 func (c *Client) Call(ctx context.Context, method string, params, result any) error {
-	body, err := json.Marshal(params)
+	body, ctype, err := encodeParams(params)
 	if err != nil {
 		return fmt.Errorf("telegram %s: encode: %w", method, err)
-	}
-	if params == nil {
-		body = []byte("{}")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+method, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("telegram %s: %w", method, err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", ctype)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return &NetError{Method: method, Err: scrub(err, c.base)}
@@ -179,4 +181,46 @@ func IsAmbiguous(err error) bool {
 func descIs(err error, text string) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.Code == http.StatusBadRequest && strings.Contains(ae.Description, text)
+}
+
+// encodeParams is a JSON body, or a multipart/form-data one for an
+// outbound.Multipart: each parameter a text part (strings as they are,
+// anything else as JSON, as the Bot API reads them), each file a file part.
+func encodeParams(params any) (body []byte, contentType string, err error) {
+	mp, ok := params.(outbound.Multipart)
+	if !ok {
+		if params == nil {
+			return []byte("{}"), "application/json", nil
+		}
+		body, err = json.Marshal(params)
+		return body, "application/json", err
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range mp.Params {
+		s, isString := v.(string)
+		if !isString {
+			raw, err := json.Marshal(v)
+			if err != nil {
+				return nil, "", err
+			}
+			s = string(raw)
+		}
+		if err := w.WriteField(k, s); err != nil {
+			return nil, "", err
+		}
+	}
+	for _, f := range mp.Files {
+		part, err := w.CreateFormFile(f.Field, f.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := part.Write(f.Data); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), w.FormDataContentType(), nil
 }

@@ -194,7 +194,7 @@ func (s *Sender) call(ctx context.Context, m Message, unsolicited bool) (Sent, e
 		}
 		cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 		began := time.Now()
-		err := s.api.Call(cctx, m.Method, m.Params(), out)
+		err := s.api.Call(cctx, m.Method, m.CallParams(), out)
 		cancel()
 		if s.opts.OnCall != nil {
 			s.opts.OnCall(m.Method, time.Since(began), err)

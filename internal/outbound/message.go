@@ -16,8 +16,8 @@ import (
 type Message struct {
 	// Method is a Bot API method: sendMessage, editMessageText,
 	// editMessageReplyMarkup, deleteMessage, answerCallbackQuery,
-	// sendLocation, sendVoice, sendChatAction, setMyCommands,
-	// deleteMyCommands.
+	// sendLocation, sendVoice, sendPhoto, sendDocument, sendChatAction,
+	// setMyCommands, deleteMyCommands.
 	Method          string `json:"method"`
 	ChatID          int64  `json:"chat_id,omitempty"`
 	MessageID       int    `json:"message_id,omitempty"`        // edits and deletes
@@ -28,11 +28,16 @@ type Message struct {
 	NoPreview       bool   `json:"no_preview,omitempty"`
 	// ReplyMarkup is a go-telegram/bot models.InlineKeyboardMarkup,
 	// ReplyKeyboardMarkup, ReplyKeyboardRemove or ForceReply.
-	ReplyMarkup any     `json:"reply_markup,omitempty"`
-	FileID      string  `json:"file_id,omitempty"` // sendVoice by file_id
-	Latitude    float64 `json:"latitude,omitempty"`
-	Longitude   float64 `json:"longitude,omitempty"`
-	Action      string  `json:"action,omitempty"` // sendChatAction
+	ReplyMarkup any    `json:"reply_markup,omitempty"`
+	FileID      string `json:"file_id,omitempty"` // sendVoice, sendPhoto, sendDocument by file_id
+	// File is the bytes of a photo or document to upload (a chart, a QR
+	// code, an export) when FileID is empty; FileName names it for the
+	// reader. A caption goes in Text.
+	File      []byte  `json:"file,omitempty"`
+	FileName  string  `json:"file_name,omitempty"`
+	Latitude  float64 `json:"latitude,omitempty"`
+	Longitude float64 `json:"longitude,omitempty"`
+	Action    string  `json:"action,omitempty"` // sendChatAction
 	// Ref names a message the bot sends so that a later edit can find it
 	// ("log:<nonce>"): set it on the send, and on an edit instead of
 	// MessageID. An edit by Ref is resolved when it is sent (a chat's

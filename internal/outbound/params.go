@@ -10,10 +10,57 @@ import (
 // unsafe to repeat (a repeat shows the message twice).
 func PostsMessage(method string) bool {
 	switch method {
-	case "sendMessage", "sendLocation", "sendVoice":
+	case "sendMessage", "sendLocation", "sendVoice", "sendPhoto", "sendDocument":
 		return true
 	}
 	return false
+}
+
+// Upload limits of the Bot API: photos up to 10 MB, other files up to 50 MB.
+const (
+	MaxPhotoBytes    = 10 << 20
+	MaxDocumentBytes = 50 << 20
+)
+
+// mediaField is the parameter that carries a media method's file.
+func mediaField(method string) string {
+	switch method {
+	case "sendPhoto":
+		return "photo"
+	case "sendDocument":
+		return "document"
+	case "sendVoice":
+		return "voice"
+	}
+	return ""
+}
+
+// Upload is a file sent in a multipart request: Field is the form part's
+// name, referred to from the parameters as "attach://<Field>".
+type Upload struct {
+	Field, Name string
+	Data        []byte
+}
+
+// Multipart is what Call is given for a message that uploads a file: its
+// parameters and the file. internal/delivery's Client posts it as
+// multipart/form-data.
+type Multipart struct {
+	Params map[string]any
+	Files  []Upload
+}
+
+// CallParams is what the sender passes to the Bot API for m: its
+// parameters, or a Multipart when m uploads a file.
+func (m Message) CallParams() any {
+	if len(m.File) == 0 || m.FileID != "" || mediaField(m.Method) == "" {
+		return m.Params()
+	}
+	name := m.FileName
+	if name == "" {
+		name = mediaField(m.Method)
+	}
+	return Multipart{Params: m.Params(), Files: []Upload{{Field: "file", Name: name, Data: m.File}}}
 }
 
 // Validate checks that a message names a method the sender knows and the
@@ -23,6 +70,19 @@ func (m Message) Validate() error {
 	case "sendMessage", "sendLocation", "sendVoice", "sendChatAction":
 		if m.ChatID == 0 {
 			return fmt.Errorf("%s: no chat_id", m.Method)
+		}
+	case "sendPhoto", "sendDocument":
+		limit := MaxDocumentBytes
+		if m.Method == "sendPhoto" {
+			limit = MaxPhotoBytes
+		}
+		switch {
+		case m.ChatID == 0:
+			return fmt.Errorf("%s: no chat_id", m.Method)
+		case m.FileID == "" && len(m.File) == 0:
+			return fmt.Errorf("%s: no file_id and no file", m.Method)
+		case len(m.File) > limit:
+			return fmt.Errorf("%s: file of %d bytes, over the %d limit", m.Method, len(m.File), limit)
 		}
 	case "editMessageText", "editMessageReplyMarkup", "deleteMessage":
 		if m.ChatID == 0 || (m.MessageID == 0 && (m.Ref == "" || m.Method == "deleteMessage")) {
@@ -75,8 +135,11 @@ func (m Message) Params() map[string]any {
 		p["text"] = m.Text
 		set("parse_mode", m.ParseMode, m.ParseMode != "")
 		set("link_preview_options", map[string]bool{"is_disabled": true}, m.NoPreview)
-	case "sendVoice":
-		p["voice"] = m.FileID
+	case "sendVoice", "sendPhoto", "sendDocument":
+		p[mediaField(m.Method)] = m.FileID
+		if m.FileID == "" {
+			p[mediaField(m.Method)] = "attach://file"
+		}
 		set("caption", m.Text, m.Text != "")
 		set("parse_mode", m.ParseMode, m.ParseMode != "" && m.Text != "")
 	case "sendLocation":
