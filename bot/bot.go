@@ -72,6 +72,8 @@ type Bot struct {
 	stages     StageStore
 	teams      TeamStore
 	onboarding OnboardingStore
+	links      CustomerLinkStore
+	relay      RelayStore
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
@@ -107,6 +109,7 @@ func New(d Deps) *Bot {
 		flows: map[string]flowFunc{}}
 	b.today, b.people, b.state, b.customers, b.activities = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
+	b.links, b.relay = d.Store, d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -129,6 +132,7 @@ func (b *Bot) routes() {
 	b.routesFollowUps()
 	b.routesDates()
 	b.routesToday()
+	b.routesCustomerLink()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }
@@ -232,6 +236,9 @@ func (b *Bot) dispatch(r *req) error {
 		if done, err := b.firstContact(r); done || err != nil {
 			return err
 		}
+	}
+	if handled, err := b.relayReplyTo(r); handled {
+		return err
 	}
 	if cmd, arg, ok := parseCommand(r.msg, b.d.BotUsername); ok {
 		r.arg = arg

@@ -85,6 +85,7 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 	} else {
 		lines = append(lines, r.t("card.owner", map[string]any{"Owner": esc(c.OwnerName)}))
 	}
+	lines = append(lines, r.chatStatusLine(c))
 	lines = append(lines, r.contactLines(c, next, stage)...)
 	if len(c.Tags) > 0 {
 		// Each tag is isolated (a Latin tag keeps its own direction), and the
@@ -186,6 +187,6 @@ func cardKeyboard(r *req, c crm.Customer) *models.InlineKeyboardMarkup {
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.call", nil), cb(actLogCall, cid)), ib(r.t("card.btn.visit", nil), cb(actLogVisit, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.note", nil), cb(actNote, cid)), ib(r.t("card.btn.followup", nil), cb(actFollowUp, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.stage", nil), cb(actStageMenu, cid)), history},
-		[]models.InlineKeyboardButton{ib(r.t("card.btn.more", nil), cb(actMore, cid))},
+		[]models.InlineKeyboardButton{ib(r.t("card.btn.more", nil), cb(actMore, cid)), linkButton(r, c)},
 	)
 }

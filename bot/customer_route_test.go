@@ -11,7 +11,8 @@ import (
 // A linked customer reaches the customer side only: whatever they type or
 // press (a staff command, a search, a forwarded or forged staff button,
 // even on their own record) they see no staff menu, no keyboard of the
-// staff, no other customer's data, and nothing in the database changes.
+// staff and no other customer's data; what they type is relayed to their
+// rep, and a staff button pressed changes nothing in the database.
 // Strangers still get one polite sentence.
 func TestALinkedCustomerNeverReachesTheStaffSide(t *testing.T) {
 	t.Parallel()
@@ -21,10 +22,9 @@ func TestALinkedCustomerNeverReachesTheStaffSide(t *testing.T) {
 			o := newOrg(t, lang)
 			h := o.h
 			other := h.customer("Secret Other", o.a.id)
-			h.exec(`UPDATE customers SET telegram_user_id = 777, telegram_linked_at = now() WHERE id = $1`, o.customer)
+			h.exec(`UPDATE customers SET telegram_user_id = 777, telegram_linked_at = now(), consent_at = now(), consent_version = 'v' WHERE id = $1`, o.customer)
 			me := models.User{ID: 777, FirstName: "Ali", LanguageCode: lang}
 			fid := scalar[int64](h, `INSERT INTO follow_ups (customer_id, assignee_id, due_at) VALUES ($1, $2, now() + interval '1 day') RETURNING id`, o.customer, o.a.id)
-			before := h.fingerprint()
 			hello := h.tr(lang, "customer.hello", map[string]any{"Name": "علی کریمی", "Rep": "Sara"})
 			for _, text := range []string{"/start", "/help", "/today", "/team", "/staff", "/invite"} {
 				got := h.text(me, text)
@@ -41,6 +41,16 @@ func TestALinkedCustomerNeverReachesTheStaffSide(t *testing.T) {
 					t.Errorf("customer typed %q: %s", text, dump(got))
 				}
 			}
+			notes := h.takeNotes()
+			for _, n := range notes {
+				if n.ChatID != o.a.user.ID {
+					t.Errorf("the customer's text reached chat %d, not their rep's: %s", n.ChatID, n.Message.Text)
+				}
+			}
+			if len(notes) != 4 {
+				t.Errorf("%d of the customer's 4 messages reached their rep", len(notes))
+			}
+			before := h.fingerprint()
 			stale := h.tr(lang, "error.stale_button", nil)
 			codes := slices.Sorted(func(yield func(string) bool) {
 				for c := range h.bot.actions {

@@ -52,6 +52,9 @@ func (b *Bot) routesOnboarding() {
 // start handles /start: strangers with an invite join; staff are welcomed
 // (or continue onboarding where they left it).
 func (b *Bot) start(r *req) error {
+	if isCustomerLink(r.arg) {
+		return b.openCustomerLink(r) // customer_start.go
+	}
 	if r.staff.ID == 0 || !r.staff.Active {
 		if !strings.HasPrefix(r.arg, invitePrefix) {
 			return r.send(r.t("access.not_staff", nil), replyKeyboardRemove())

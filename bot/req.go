@@ -80,6 +80,8 @@ func (b *Bot) newReq(ctx context.Context, u *models.Update) (*req, bool) {
 	lang := b.d.I18n.Match(r.user.LanguageCode)
 	if r.staff.ID != 0 && r.staff.Locale != "" {
 		lang = r.staff.Locale
+	} else if r.customer.ID != 0 && r.customer.Chat.Locale != "" {
+		lang = r.customer.Chat.Locale // the language the customer chose
 	}
 	r.loc = b.d.I18n.For(lang)
 	return r, true

@@ -25,6 +25,8 @@ type Store interface {
 	ActivityStore
 	FollowUpStore
 	DateStore
+	CustomerLinkStore
+	RelayStore
 }
 
 // StaffStore finds staff members.

@@ -97,4 +97,9 @@ const (
 	KindReminder     = "reminder"      // a follow-up comes due (RefID: the follow-up)
 	KindEscalation   = "escalation"    // a follow-up left overdue, to the manager (RefID: the follow-up)
 	KindDateGreeting = "date_greeting" // an important date tomorrow or today (RefID: the date)
+	// A linked customer's message relayed to their rep (dedup key
+	// "relay:<customer_relays.id>"), and a staff member's answer relayed
+	// to the customer; both carry their Message.
+	KindCustomerMessage = "customer_message"
+	KindRepReply        = "rep_reply"
 )

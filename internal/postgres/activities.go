@@ -12,7 +12,7 @@ import (
 	"github.com/telecrm/crmbot/internal/textnorm"
 )
 
-const activityColumns = `a.id, a.customer_id, coalesce(a.staff_id, 0), coalesce(s.display_name, ''), a.kind,
+const activityColumns = `a.id, a.customer_id, coalesce(a.staff_id, 0), coalesce(s.display_name, a.from_name, ''), a.kind,
 	coalesce(a.outcome, ''), coalesce(a.duration_seconds, 0), coalesce(a.note, ''), coalesce(a.voice_file_id, ''),
 	coalesce(a.voice_duration, 0), a.latitude, a.longitude, a.occurred_at, coalesce(a.source_update_id, 0)`
 
