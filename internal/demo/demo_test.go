@@ -78,7 +78,7 @@ func TestSeedCounts(t *testing.T) {
 		{"purchase currencies", `SELECT count(DISTINCT currency) FROM purchases`, 3, 3},
 		{"invoices from quotes", `SELECT count(*) FROM purchases WHERE kind = 'invoice' AND quote_id IS NOT NULL`, 2, 10},
 		{"surveys", `SELECT count(*) FROM surveys WHERE key = 'satisfaction' AND title ?& array['en', 'fa', 'ar'] AND jsonb_array_length(questions) = 2`, 1, 1},
-		{"consenting links", `SELECT count(*) FROM customer_links WHERE consent_at IS NOT NULL`, 3, 10},
+		{"consenting links", `SELECT count(*) FROM customers WHERE telegram_user_id IS NOT NULL AND consent_at IS NOT NULL`, 3, 10},
 		{"survey requests", `SELECT count(*) FROM survey_requests`, 4, 10},
 		{"survey responses", `SELECT count(*) FROM survey_responses WHERE score BETWEEN 0 AND 10 AND comment <> ''`, 3, 10},
 	}
@@ -105,7 +105,7 @@ func checkPersonas(t *testing.T, pool *pgxpool.Pool, ps demo.Personas) {
 		roles = append(roles, p.Role)
 		table := `SELECT count(*) FROM staff WHERE telegram_user_id = $1 AND role = $2 AND locale = $3`
 		if p.Role == "customer" {
-			table = `SELECT count(*) FROM customer_links WHERE telegram_user_id = $1 AND $2 = 'customer' AND locale = $3 AND consent_at IS NOT NULL`
+			table = `SELECT count(*) FROM customers WHERE telegram_user_id = $1 AND $2 = 'customer' AND chat_locale = $3 AND consent_at IS NOT NULL`
 		}
 		if p.Name == "" || count(t, pool, table, p.UserID, p.Role, p.LanguageCode) != 1 {
 			t.Errorf("persona %+v: not in the database as such", p)
@@ -270,7 +270,7 @@ func rowCounts(t *testing.T, pool *pgxpool.Pool) map[string]int {
 	t.Helper()
 	n := map[string]int{}
 	for _, tb := range []string{"settings", "teams", "staff", "customers", "customer_phones", "stage_history",
-		"activities", "follow_ups", "important_dates", "purchases", "surveys", "customer_links",
+		"activities", "follow_ups", "important_dates", "purchases", "surveys",
 		"survey_requests", "survey_responses"} {
 		n[tb] = count(t, pool, `SELECT count(*) FROM `+tb)
 	}

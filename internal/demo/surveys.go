@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/telecrm/crmbot/internal/crm"
 )
 
 // surveyKey is the demo's satisfaction survey.
@@ -88,8 +90,10 @@ func (g *gen) insertSurvey(ctx context.Context) error {
 		}
 		linked[c.spec.link] = c
 		at := g.workTime(c.author, 30+g.rng.IntN(20))
-		_, err := g.tx.Exec(ctx, `INSERT INTO customer_links (customer_id, telegram_user_id, locale, linked_at, consent_at)
-			VALUES ($1, $2, $3, $4, $4)`, c.id, c.spec.link, c.spec.lang, at)
+		// Linked as a customer opening their rep's link is (customers'
+		// chat columns, migrations 009 and 010), with their consent.
+		_, err := g.tx.Exec(ctx, `UPDATE customers SET telegram_user_id = $2, telegram_linked_at = $4, chat_locale = $3,
+			consent_at = $4, consent_version = $5 WHERE id = $1`, c.id, c.spec.link, c.spec.lang, at, crm.ConsentVersion)
 		if err != nil {
 			return fmt.Errorf("link %s: %w", c.spec.name, err)
 		}
