@@ -9,14 +9,13 @@ import (
 // RelayRecipients are the staff members a linked customer's message goes
 // to: their rep while the rep is active; else (an unassigned customer, or
 // a rep who left) the managers of the rep's team; else every active admin.
-// Only staff who finished onboarding (they have a chat with the bot) count.
 func (db *DB) RelayRecipients(ctx context.Context, c crm.Customer) (out []crm.Staff, err error) {
 	defer wrap(&err, "relay recipients")
 	rows, err := db.q(ctx).Query(ctx, `
-		WITH owner AS (SELECT s.id FROM staff s WHERE s.id = $1 AND s.active AND s.onboarded),
+		WITH owner AS (SELECT s.id FROM staff s WHERE s.id = $1 AND s.active),
 		managers AS (SELECT s.id FROM staff s JOIN teams t ON t.manager_id = s.id
-			WHERE t.id = $2 AND s.active AND s.onboarded AND NOT EXISTS (SELECT 1 FROM owner)),
-		admins AS (SELECT s.id FROM staff s WHERE s.role = 'admin' AND s.active AND s.onboarded
+			WHERE t.id = $2 AND s.active AND NOT EXISTS (SELECT 1 FROM owner)),
+		admins AS (SELECT s.id FROM staff s WHERE s.role = 'admin' AND s.active
 			AND NOT EXISTS (SELECT 1 FROM owner) AND NOT EXISTS (SELECT 1 FROM managers))
 		SELECT `+staffColumns+` FROM staff s
 		WHERE s.id IN (SELECT id FROM owner UNION SELECT id FROM managers UNION SELECT id FROM admins)
