@@ -105,6 +105,13 @@ func TestCustomerLinkConsentAndStop(t *testing.T) {
 				t.Errorf("the card after consent: %s", texts(card))
 			}
 
+			// "Not now" pressed on the old question withdraws the consent.
+			h.press(me, 5, cb(actConsentNo))
+			if c := h.customerRow(o.customer); c.Messageable() {
+				t.Fatalf("\"not now\" after agreeing left the customer messageable: %+v", c.Chat)
+			}
+			h.press(me, 5, cb(actConsentYes))
+
 			// /stop, confirmed and kept; /start again.
 			got = h.text(me, "/stop")
 			if len(got) != 1 || got[0].Text != h.tr(lang, "link.stopped", map[string]any{"Rep": "Sara"}) {

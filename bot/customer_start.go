@@ -180,7 +180,14 @@ func (b *Bot) onConsentYes(r *req, _ []string) error {
 	return r.edit(r.t("link.consent_given", data), nil)
 }
 
+// onConsentNo leaves the customer without consent; pressed on an old
+// question after agreeing, it withdraws the consent as /stop does.
 func (b *Bot) onConsentNo(r *req, _ []string) error {
+	if ch := r.customer.Chat; !ch.ConsentAt.IsZero() && ch.OptedOutAt.IsZero() {
+		if err := b.links.SetCustomerOptOut(r.ctx, r.customer.ID, r.now()); err != nil {
+			return err
+		}
+	}
 	data, err := b.customerData(r)
 	if err != nil {
 		return err
