@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/outbound"
 )
 
@@ -188,5 +189,27 @@ func TestRelayToAnUnreachableCustomer(t *testing.T) {
 		NewChatMember: models.ChatMember{Type: models.ChatMemberTypeMember, Member: &models.ChatMemberMember{}}}})
 	if c := h.customerRow(o.customer); !c.Messageable() {
 		t.Errorf("unblocking left the customer unreachable: %+v", c.Chat)
+	}
+}
+
+// CustomerNotification addresses a messageable customer's chat and refuses
+// anyone else.
+func TestCustomerNotificationHonoursConsent(t *testing.T) {
+	t.Parallel()
+	b := &Bot{}
+	c := crm.Customer{ID: 1, Chat: crm.CustomerChat{TelegramUserID: 900, ConsentAt: time.Unix(1, 0)}}
+	m := outbound.Message{Method: "sendMessage", Text: "hi"}
+	if n, ok := b.CustomerNotification(c, "survey", "k", time.Unix(2, 0), m); !ok || n.ChatID != 900 || n.Message.ChatID != 900 || n.StaffID != 0 {
+		t.Errorf("a consenting customer: %+v %v", n, ok)
+	}
+	for name, ch := range map[string]crm.CustomerChat{
+		"not linked":  {ConsentAt: time.Unix(1, 0)},
+		"no consent":  {TelegramUserID: 900},
+		"opted out":   {TelegramUserID: 900, ConsentAt: time.Unix(1, 0), OptedOutAt: time.Unix(2, 0)},
+		"unreachable": {TelegramUserID: 900, ConsentAt: time.Unix(1, 0), UnreachableAt: time.Unix(2, 0)},
+	} {
+		if _, ok := b.CustomerNotification(crm.Customer{ID: 1, Chat: ch}, "survey", "k", time.Unix(2, 0), m); ok {
+			t.Errorf("%s: a notification was allowed", name)
+		}
 	}
 }
