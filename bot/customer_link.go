@@ -38,6 +38,7 @@ type CustomerLinkStore interface {
 	SetCustomerOptOut(ctx context.Context, customerID int64, at time.Time) error
 	// OrgName is "" when the admin set none.
 	OrgName(ctx context.Context) (string, error)
+	SetOrgName(ctx context.Context, name string, by int64) error
 }
 
 // Callback codes of customer links and the relay ("j…").
@@ -63,6 +64,7 @@ func (b *Bot) routesCustomerLink() {
 	b.customerAction(actConsentNo, b.onConsentNo)
 	b.customerAction(actCustLang, b.onCustomerLang)
 	b.routesRelay()
+	b.routesOrgName()
 }
 
 // customerLinkURL is the deep link a token opens.

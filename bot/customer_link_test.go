@@ -220,3 +220,30 @@ func TestCustomerLinkForgedButton(t *testing.T) {
 		t.Errorf("the manager's link: %s", dump(got))
 	}
 }
+
+// An admin names the organisation with /orgname (a rep may not), and a
+// customer opening their link is told it, in their language.
+func TestOrgNameInTheGreeting(t *testing.T) {
+	t.Parallel()
+	o := newOrg(t, "en")
+	h := o.h
+	if got := h.text(o.a.user, "/orgname Evil Corp"); !strings.Contains(texts(got), h.tr("en", "error.forbidden", nil)) {
+		t.Errorf("a rep naming the organisation: %s", dump(got))
+	}
+	if got := h.text(o.admin.user, "/orgname"); len(got) != 1 || got[0].Text != h.tr("en", "link.org.none", nil) {
+		t.Errorf("/orgname with none set: %s", dump(got))
+	}
+	if got := h.text(o.admin.user, "/orgname "+strings.Repeat("x", maxOrgName+1)); len(got) != 1 || got[0].Text != h.tr("en", "link.org.too_long", nil) {
+		t.Errorf("a name too long: %s", dump(got))
+	}
+	h.text(o.admin.user, "/orgname  پخش البرز ")
+	if got := h.text(o.admin.user, "/orgname"); len(got) != 1 || got[0].Text != h.tr("en", "link.org.current", map[string]any{"Name": "پخش البرز"}) {
+		t.Errorf("/orgname after setting it: %s", dump(got))
+	}
+	token, _ := h.makeLink(o.a, o.customer)
+	got := h.text(models.User{ID: 900, FirstName: "Ali", LanguageCode: "ar"}, "/start "+token)
+	want := h.tr("ar", "link.welcome", map[string]any{"Name": "علی کریمی", "Rep": "Sara", "Org": "پخش البرز"})
+	if len(got) != 2 || got[1].Text != want {
+		t.Errorf("the greeting: %s\nwant %q", dump(got), want)
+	}
+}
