@@ -62,19 +62,21 @@ type Bot struct {
 	customerActions map[string]actionFunc
 	// Each feature reaches the database through its own small interface
 	// (d.Store in the product, a fake in a fast test of that feature).
-	today      TodayStore
-	people     StaffStore
-	state      StateStore
-	customers  CustomerStore
-	activities ActivityStore
-	followups  FollowUpStore
-	dates      DateStore
-	stages     StageStore
-	teams      TeamStore
-	onboarding OnboardingStore
-	flows      map[string]flowFunc
-	mainKeys   []mainKey
-	labels     map[string]mainKey // folded label in any locale → main key
+	today        TodayStore
+	people       StaffStore
+	state        StateStore
+	customers    CustomerStore
+	activities   ActivityStore
+	followups    FollowUpStore
+	dates        DateStore
+	stages       StageStore
+	teams        TeamStore
+	onboarding   OnboardingStore
+	surveys      SurveyStore
+	surveyStages SurveyStageStore
+	flows        map[string]flowFunc
+	mainKeys     []mainKey
+	labels       map[string]mainKey // folded label in any locale → main key
 }
 
 type (
@@ -107,6 +109,7 @@ func New(d Deps) *Bot {
 		flows: map[string]flowFunc{}}
 	b.today, b.people, b.state, b.customers, b.activities = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
+	b.surveys, b.surveyStages = d.Store, d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -129,6 +132,7 @@ func (b *Bot) routes() {
 	b.routesFollowUps()
 	b.routesDates()
 	b.routesToday()
+	b.routesSurveys()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

@@ -19,6 +19,9 @@ func (b *Bot) customerAction(code string, h actionFunc) {
 // theirs (a staff button forwarded to them, or forged) is stale; an
 // invite link still lets them join the staff.
 func (b *Bot) customerRoute(r *req) error {
+	if handled, err := b.surveyCustomerText(r); handled {
+		return err
+	}
 	if r.cb != nil {
 		code, args, err := decodeCallback(r.cb.Data)
 		if h := b.customerActions[code]; err == nil && h != nil {

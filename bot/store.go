@@ -25,6 +25,8 @@ type Store interface {
 	ActivityStore
 	FollowUpStore
 	DateStore
+	SurveyStore
+	SurveyStageStore
 }
 
 // StaffStore finds staff members.
