@@ -62,21 +62,23 @@ type Bot struct {
 	customerActions map[string]actionFunc
 	// Each feature reaches the database through its own small interface
 	// (d.Store in the product, a fake in a fast test of that feature).
-	today        TodayStore
-	people       StaffStore
-	state        StateStore
-	customers    CustomerStore
-	activities   ActivityStore
-	followups    FollowUpStore
-	dates        DateStore
-	stages       StageStore
-	teams        TeamStore
-	onboarding   OnboardingStore
+	today      TodayStore
+	people     StaffStore
+	state      StateStore
+	customers  CustomerStore
+	activities ActivityStore
+	followups  FollowUpStore
+	dates      DateStore
+	stages     StageStore
+	teams      TeamStore
+	onboarding OnboardingStore
+	flows      map[string]flowFunc
+	mainKeys   []mainKey
+	labels     map[string]mainKey // folded label in any locale → main key
+
+	// The survey feature's store, and the pipeline as its settings read it.
 	surveys      SurveyStore
 	surveyStages SurveyStageStore
-	flows        map[string]flowFunc
-	mainKeys     []mainKey
-	labels       map[string]mainKey // folded label in any locale → main key
 }
 
 type (
