@@ -129,6 +129,7 @@ func (db *DB) PlanSurveys(ctx context.Context, now time.Time, s crm.SurveySettin
 			AND x.changed_at + make_interval(days => $2) > $1 - $3::interval AND ` + messageable, []any{now, s.StageDays, lifetime, s.StageKey}},
 		{s.RelationshipOn, `SELECT c.id, 'relationship', NULL::bigint, $1::timestamptz FROM customers c
 			WHERE ` + messageable + ` AND c.consent_at <= $1 - $3::interval
+			AND NOT EXISTS (SELECT 1 FROM survey_skips k WHERE k.customer_id = c.id)
 			AND NOT EXISTS (SELECT 1 FROM survey_requests x WHERE x.customer_id = c.id AND (x.status = 'pending'
 				OR (x.status = 'sent' AND x.expires_at > $1) OR x.sent_at > $1 - make_interval(days => $2)
 				OR (x.trigger IN ('relationship', 'recovery') AND x.sent_at > $1 - make_interval(days => $4))))
