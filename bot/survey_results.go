@@ -31,8 +31,8 @@ func (b *Bot) showSurveyResults(r *req, days int, edit bool) error {
 	if r.staff.Role != crm.RoleManager && r.staff.Role != crm.RoleAdmin {
 		return crm.Errorf(crm.EForbidden, "survey results")
 	}
-	to := r.now()
-	from := to.Add(-time.Duration(days) * 24 * time.Hour)
+	to := r.now().Add(time.Second) // what was sent just now counts
+	from := r.now().Add(-time.Duration(days) * 24 * time.Hour)
 	var team int64
 	if r.staff.Role == crm.RoleManager {
 		team = r.staff.TeamID
