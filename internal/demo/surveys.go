@@ -123,7 +123,7 @@ func (g *gen) insertAnswer(ctx context.Context, surveyID int64, c *customer, a a
 	}
 	err := g.tx.QueryRow(ctx, `INSERT INTO survey_requests (survey_id, customer_id, staff_id, sent_at, created_at, kind, trigger,
 			status, due_at, expires_at, closed_at, locale)
-		VALUES ($1, $2, $3, $4, $4, 'nps', 'relationship', $5, $4, $6, CASE WHEN $5 <> 'sent' THEN $6 END, $7) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $4, 'nps', 'relationship', $5, $4, $6::timestamptz, CASE WHEN $5 <> 'sent' THEN $6::timestamptz END, $7) RETURNING id`,
 		surveyID, c.id, c.author.id, sent, status, sent.Add(7*24*time.Hour), c.spec.lang).Scan(&reqID)
 	if err != nil || a.score < 0 {
 		return err
