@@ -78,3 +78,15 @@ func withSurveyRow(r *req, c crm.Customer, kb *models.InlineKeyboardMarkup) *mod
 	rows := append(append(kb.InlineKeyboard[:n-1:n-1], row), kb.InlineKeyboard[n-1])
 	return ikm(rows...)
 }
+
+// historySurvey is a survey answered, on the customer's history: the
+// question, the score and the comment (clipped; the whole is kept).
+func (r *req) historySurvey(s crm.Survey) string {
+	_, hi := crm.ScoreRange(s.Kind)
+	line := r.t("survey.history", map[string]any{"When": r.dateTime(s.AnsweredAt), "Kind": r.t("survey.kind."+string(s.Kind), nil),
+		"Score": s.Score, "Max": hi})
+	if s.Comment != "" {
+		line += "\n" + r.t("survey.alert_comment", map[string]any{"Comment": esc(clip(s.Comment, historyNoteLen, r.t("history.trimmed", nil)))})
+	}
+	return line
+}

@@ -115,6 +115,10 @@ func TestSurveyAfterAnInvoiceIsAnsweredInTheCustomersLanguage(t *testing.T) {
 				AND comment = 'Very good service, thank you'`, sid); n != 1 {
 				t.Errorf("%d answers stored, want one with score 5 and the comment", n)
 			}
+			hist := h.press(o.a.user, 1, cb(actHistory, id(o.customer), "0"))
+			if !strings.Contains(texts(hist), h.tr(lang, "survey.kind.csat", nil)) || !strings.Contains(texts(hist), "Very good service, thank you") {
+				t.Errorf("the answer is not on the customer's history: %s", dump(hist))
+			}
 			if n := scalar[int](h, `SELECT count(*) FROM survey_alerts`); n != 0 {
 				t.Errorf("a good score raised %d alerts", n)
 			}
