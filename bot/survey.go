@@ -227,8 +227,9 @@ func (b *Bot) onSurveySkipComment(r *req, args []string) error {
 }
 
 // surveyCustomerText handles a linked customer's text while a survey of
-// theirs is open: where a score is expected, a number in any digits is
-// the score and anything else gets the question again; after the score,
+// theirs is open: where a score is expected (the day after the survey or
+// its reminder came), a number in any digits is the score and anything
+// else gets the question again; after the score,
 // the text is the comment, kept whole (a long one arrives in several
 // messages, each appended within crm.CommentWindow). Anything else is not
 // the survey's (handled false): the customer route answers it.
@@ -249,7 +250,7 @@ func (b *Bot) surveyCustomerText(r *req) (bool, error) {
 	}
 	text := strings.TrimSpace(r.msg.Text)
 	switch {
-	case !s.Answered():
+	case s.ScoreExpected(now):
 		if n, err := strconv.Atoi(textnorm.Digits(text)); err == nil && textnorm.Digits(text) == strings.Map(asciiOnly, text) && crm.ValidScore(s.Kind, n) {
 			return true, b.answerSurvey(r, s, n)
 		}

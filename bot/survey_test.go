@@ -344,3 +344,22 @@ func TestStageAndRelationshipSurveysAndResults(t *testing.T) {
 		t.Errorf("a rep's /surveys: %s", dump(got))
 	}
 }
+
+// A day after the survey came, the customer's text is theirs again (it
+// reaches the customer route, not the survey); a number in Arabic digits
+// is still not taken for a score then.
+func TestTextADayAfterTheSurveyIsTheCustomersOwn(t *testing.T) {
+	t.Parallel()
+	o := newSurveyOrg(t, "ar")
+	h := o.h
+	o.invoice(2.1)
+	o.sentSurvey(crm.TriggerInvoice)
+	h.now = h.now.Add(crm.ScoreExpectedFor)
+	got := h.text(o.me, "٤")
+	if hasButton(got, actSurveyScore+":") || hasButton(got, actSurveySkip+":") {
+		t.Errorf("a day later, text went to the survey: %s", dump(got))
+	}
+	if n := scalar[int](h, `SELECT count(*) FROM survey_responses`); n != 0 {
+		t.Errorf("%d answers from text a day later", n)
+	}
+}

@@ -61,6 +61,10 @@ const (
 	SurveyLifetime      = 7 * 24 * time.Hour  // a survey expires a week after it was sent
 	SurveyReminderAfter = 48 * time.Hour      // one gentle reminder
 	RecoveryResurvey    = 21 * 24 * time.Hour // a recovered detractor is asked again
+	// ScoreExpectedFor is how long after the survey (or its reminder)
+	// arrived a customer's text is taken for an answer to it: the question
+	// is asked again; later, their text reaches their rep as any message.
+	ScoreExpectedFor = 24 * time.Hour
 	// CommentWindow is how long after the last part of a comment another
 	// message still belongs to it (Telegram splits a long text in parts).
 	CommentWindow = 5 * time.Minute
@@ -99,6 +103,17 @@ type Survey struct {
 // Open reports whether the survey still takes answers at now.
 func (s Survey) Open(now time.Time) bool {
 	return s.Status == SurveySent && now.Before(s.ExpiresAt)
+}
+
+// ScoreExpected reports whether the customer's text at now is taken as an
+// answer to unanswered survey s (within crm.ScoreExpectedFor of its
+// arrival or its reminder's).
+func (s Survey) ScoreExpected(now time.Time) bool {
+	last := s.SentAt
+	if s.RemindedAt.After(last) {
+		last = s.RemindedAt
+	}
+	return !s.Answered() && s.Open(now) && now.Sub(last) < ScoreExpectedFor
 }
 
 // Answered reports whether the customer gave a score.
