@@ -135,3 +135,36 @@ func TestSurveyDispatchNeverToTheUnwilling(t *testing.T) {
 		})
 	}
 }
+
+// The throttle an admin set (7 days) lets a visit's survey go 8 days after
+// the last; the customer's own time zone decides their daytime over the
+// owner's and the organisation's.
+func TestSurveyDispatchConfiguredThrottleAndCustomerZone(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	p := &planned{}
+	ctx := context.Background()
+	s := crm.DefaultSurveySettings()
+	s.ThrottleDays, s.RelationshipOn = 7, false
+	if err := f.db.SetSurveySettings(ctx, s, 0); err != nil {
+		t.Fatal(err)
+	}
+	// 09:00 UTC: daytime in Tehran, 04:00 in New York.
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	f.exec(t, `UPDATE customers SET telegram_user_id = 900, telegram_linked_at = $2, consent_at = $2, time_zone = 'America/New_York'
+		WHERE id = $1`, f.client, now.Add(-40*24*time.Hour))
+	f.exec(t, `INSERT INTO activities (customer_id, staff_id, kind, occurred_at) VALUES ($1, $2, 'visit', $3)`, f.client, f.rep, now.Add(-49*time.Hour))
+	rep, keys := surveyRun(t, f, p, now)
+	if rep.Deferred != 1 || len(keys) != 0 {
+		t.Fatalf("at 04:00 in New York: %+v %v", rep, keys)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	morning := time.Date(2026, 11, 22, 9, 0, 0, 0, ny)
+	if rep, keys := surveyRun(t, f, p, morning); rep.Sent != 1 || len(keys) != 1 {
+		t.Fatalf("at 09:00 in New York: %+v %v", rep, keys)
+	}
+	f.exec(t, `INSERT INTO activities (customer_id, staff_id, kind, occurred_at) VALUES ($1, $2, 'visit', $3)`, f.client, f.rep, morning.Add(6*24*time.Hour))
+	if rep, keys := surveyRun(t, f, p, morning.Add(8*24*time.Hour)); rep.Sent != 1 || len(keys) != 1 {
+		t.Fatalf("8 days on with a 7 days' throttle: %+v %v %s", rep, keys, f.status(t))
+	}
+}
