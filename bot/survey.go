@@ -259,7 +259,7 @@ func (b *Bot) surveyCustomerText(r *req) (bool, error) {
 			return true, err
 		}
 		return true, r.send(q, surveyKeyboard(r.lang(), s))
-	case !s.CommentDone:
+	case s.CommentExpected(now):
 		if err := b.surveys.SetSurveyComment(r.ctx, s.ID, r.msg.Text, false, now); err != nil {
 			return true, err
 		}

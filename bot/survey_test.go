@@ -362,4 +362,16 @@ func TestTextADayAfterTheSurveyIsTheCustomersOwn(t *testing.T) {
 	if n := scalar[int](h, `SELECT count(*) FROM survey_responses`); n != 0 {
 		t.Errorf("%d answers from text a day later", n)
 	}
+	if done := scalar[bool](h, `SELECT comment_done FROM survey_requests`); done {
+		t.Error("text on an unanswered survey was taken for its comment")
+	}
+	// Answered by a tap, with no comment: a day later text is theirs too.
+	h.press(o.me, 7, cb(actSurveyScore, id(scalar[int64](h, `SELECT id FROM survey_requests`)), "5"))
+	h.now = h.now.Add(crm.ScoreExpectedFor)
+	if got := h.text(o.me, "Thanks"); strings.Contains(texts(got), h.tr("ar", "survey.comment_thanks", nil)) {
+		t.Errorf("a day after the score, text went to the comment: %s", dump(got))
+	}
+	if c := scalar[string](h, `SELECT coalesce(comment, '') FROM survey_responses`); c != "" {
+		t.Errorf("comment %q stored a day later", c)
+	}
 }

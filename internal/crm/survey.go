@@ -116,6 +116,13 @@ func (s Survey) ScoreExpected(now time.Time) bool {
 	return !s.Answered() && s.Open(now) && now.Sub(last) < ScoreExpectedFor
 }
 
+// CommentExpected reports whether the customer's text at now is the
+// comment of survey s: it is answered, the comment was asked for less
+// than crm.ScoreExpectedFor ago, and neither written nor skipped yet.
+func (s Survey) CommentExpected(now time.Time) bool {
+	return s.Answered() && !s.CommentDone && !s.CommentAsked.IsZero() && s.Open(now) && now.Sub(s.CommentAsked) < ScoreExpectedFor
+}
+
 // Answered reports whether the customer gave a score.
 func (s Survey) Answered() bool { return s.Score >= 0 }
 
