@@ -117,16 +117,16 @@ func (db *DB) PlanSurveys(ctx context.Context, now time.Time, s crm.SurveySettin
 	plans := []plan{
 		{s.InvoiceOn, `SELECT x.customer_id, 'invoice', x.id, x.issued_at + make_interval(days => $2)
 			FROM purchases x JOIN customers c ON c.id = x.customer_id
-			WHERE x.kind = 'invoice' AND x.status <> 'cancelled' AND x.issued_at + make_interval(days => $2) <= $1
-			AND x.issued_at + make_interval(days => $2) > $1 - $3::interval AND ` + messageable, []any{now, s.InvoiceDays, lifetime}},
+			WHERE x.kind = 'invoice' AND x.status <> 'cancelled' AND x.issued_at <= $1::timestamptz - make_interval(days => $2)
+			AND x.issued_at > $1::timestamptz - make_interval(days => $2) - $3::interval AND ` + messageable, []any{now, s.InvoiceDays, lifetime}},
 		{s.VisitOn, `SELECT x.customer_id, 'visit', x.id, x.occurred_at + make_interval(days => $2)
 			FROM activities x JOIN customers c ON c.id = x.customer_id
-			WHERE x.kind = 'visit' AND x.occurred_at + make_interval(days => $2) <= $1
-			AND x.occurred_at + make_interval(days => $2) > $1 - $3::interval AND ` + messageable, []any{now, s.VisitDays, lifetime}},
+			WHERE x.kind = 'visit' AND x.occurred_at <= $1::timestamptz - make_interval(days => $2)
+			AND x.occurred_at > $1::timestamptz - make_interval(days => $2) - $3::interval AND ` + messageable, []any{now, s.VisitDays, lifetime}},
 		{s.StageOn, `SELECT x.customer_id, 'stage', x.id, x.changed_at + make_interval(days => $2)
 			FROM stage_history x JOIN stages st ON st.id = x.to_stage_id JOIN customers c ON c.id = x.customer_id
-			WHERE st.key = $4 AND x.changed_at + make_interval(days => $2) <= $1
-			AND x.changed_at + make_interval(days => $2) > $1 - $3::interval AND ` + messageable, []any{now, s.StageDays, lifetime, s.StageKey}},
+			WHERE st.key = $4 AND x.changed_at <= $1::timestamptz - make_interval(days => $2)
+			AND x.changed_at > $1::timestamptz - make_interval(days => $2) - $3::interval AND ` + messageable, []any{now, s.StageDays, lifetime, s.StageKey}},
 		{s.RelationshipOn, `SELECT c.id, 'relationship', NULL::bigint, $1::timestamptz FROM customers c
 			WHERE ` + messageable + ` AND c.consent_at <= $1 - $3::interval
 			AND NOT EXISTS (SELECT 1 FROM survey_skips k WHERE k.customer_id = c.id)
