@@ -77,6 +77,10 @@ type Bot struct {
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
+
+	// The survey feature's store, and the pipeline as its settings read it.
+	surveys      SurveyStore
+	surveyStages SurveyStageStore
 }
 
 type (
@@ -110,6 +114,7 @@ func New(d Deps) *Bot {
 	b.today, b.people, b.state, b.customers, b.activities = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.links, b.relay = d.Store, d.Store
+	b.surveys, b.surveyStages = d.Store, d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -133,6 +138,7 @@ func (b *Bot) routes() {
 	b.routesDates()
 	b.routesToday()
 	b.routesCustomerLink()
+	b.routesSurveys()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

@@ -183,10 +183,10 @@ func cardKeyboard(r *req, c crm.Customer) *models.InlineKeyboardMarkup {
 		}
 		return ikm(append(row, history))
 	}
-	return ikm(
+	return withSurveyRow(r, c, ikm(
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.call", nil), cb(actLogCall, cid)), ib(r.t("card.btn.visit", nil), cb(actLogVisit, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.note", nil), cb(actNote, cid)), ib(r.t("card.btn.followup", nil), cb(actFollowUp, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.stage", nil), cb(actStageMenu, cid)), history},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.more", nil), cb(actMore, cid)), linkButton(r, c)},
-	)
+	))
 }

@@ -72,6 +72,8 @@ func (b *Bot) showHistory(r *req, args []string) error {
 			parts = append(parts, r.historyStage(*e.StageChange))
 		case e.FollowUp != nil:
 			parts = append(parts, r.historyFollowUp(*e.FollowUp))
+		case e.Survey != nil:
+			parts = append(parts, r.historySurvey(*e.Survey))
 		}
 	}
 	var nav []models.InlineKeyboardButton

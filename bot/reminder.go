@@ -21,11 +21,15 @@ const (
 // state of then (the follow-up or date named by RefID) and writes in the
 // recipient's language, calendar and time zone.
 func (b *Bot) Renderers() map[string]func(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error) {
-	return map[string]func(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error){
+	rs := map[string]func(ctx context.Context, n outbound.Notification) (outbound.Message, bool, error){
 		kindReminder:     b.renderReminder,
 		kindEscalation:   b.renderEscalation,
 		kindDateGreeting: b.renderDateGreeting,
 	}
+	for k, f := range b.surveyRenderers() {
+		rs[k] = f
+	}
+	return rs
 }
 
 // staffReq is a request-like view for writing to staff member s outside

@@ -27,6 +27,8 @@ type Store interface {
 	DateStore
 	CustomerLinkStore
 	RelayStore
+	SurveyStore
+	SurveyStageStore
 }
 
 // StaffStore finds staff members.

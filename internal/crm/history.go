@@ -45,6 +45,7 @@ type HistoryEntry struct {
 	Activity    *Activity
 	StageChange *StageChange
 	FollowUp    *FollowUpEvent
+	Survey      *Survey // a survey answered (migration 011)
 }
 
 // CustomerDate is an important date with the customer it belongs to and

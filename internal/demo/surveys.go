@@ -97,6 +97,12 @@ func (g *gen) insertSurvey(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("link %s: %w", c.spec.name, err)
 		}
+		// The link the customer side and surveys read (migrations 009, 010).
+		_, err = g.tx.Exec(ctx, `UPDATE customers SET telegram_user_id = $2, telegram_linked_at = $3, chat_locale = $4,
+			consent_at = $3, consent_version = '1' WHERE id = $1`, c.id, c.spec.link, at, c.spec.lang)
+		if err != nil {
+			return fmt.Errorf("link %s: %w", c.spec.name, err)
+		}
 	}
 	for _, a := range answerSpecs() {
 		c := linked[a.link]
@@ -113,8 +119,16 @@ func (g *gen) insertSurvey(ctx context.Context) error {
 func (g *gen) insertAnswer(ctx context.Context, surveyID int64, c *customer, a answerSpec) error {
 	sent := g.workTime(c.author, a.daysAgo)
 	var reqID int64
-	err := g.tx.QueryRow(ctx, `INSERT INTO survey_requests (survey_id, customer_id, staff_id, sent_at, created_at)
-		VALUES ($1, $2, $3, $4, $4) RETURNING id`, surveyID, c.id, c.author.id, sent).Scan(&reqID)
+	// A relationship NPS (migration 011): open for a week after it was sent,
+	// then closed (answered) or expired.
+	status := "sent"
+	if a.daysAgo >= 7 {
+		status = map[bool]string{true: "closed", false: "expired"}[a.score >= 0]
+	}
+	err := g.tx.QueryRow(ctx, `INSERT INTO survey_requests (survey_id, customer_id, staff_id, sent_at, created_at, kind, trigger,
+			status, due_at, expires_at, closed_at, locale)
+		VALUES ($1, $2, $3, $4, $4, 'nps', 'relationship', $5, $4, $6::timestamptz, CASE WHEN $5 <> 'sent' THEN $6::timestamptz END, $7) RETURNING id`,
+		surveyID, c.id, c.author.id, sent, status, sent.Add(7*24*time.Hour), c.spec.lang).Scan(&reqID)
 	if err != nil || a.score < 0 {
 		return err
 	}

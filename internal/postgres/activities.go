@@ -127,7 +127,8 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 	q := db.q(ctx)
 	err = q.QueryRow(ctx, `SELECT (SELECT count(*) FROM activities WHERE customer_id = $1)
 		+ (SELECT count(*) FROM stage_history WHERE customer_id = $1)
-		+ (SELECT count(*) FROM follow_up_events WHERE customer_id = $1)`, customerID).Scan(&total)
+		+ (SELECT count(*) FROM follow_up_events WHERE customer_id = $1)
+		+ (SELECT count(*) FROM survey_responses WHERE customer_id = $1)`, customerID).Scan(&total)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -137,6 +138,8 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 			SELECT 's', id, changed_at FROM stage_history WHERE customer_id = $1
 			UNION ALL
 			SELECT 'f', id, at FROM follow_up_events WHERE customer_id = $1
+			UNION ALL
+			SELECT 'v', request_id, answered_at FROM survey_responses WHERE customer_id = $1
 		) h ORDER BY at DESC, kind, id DESC OFFSET $2 LIMIT $3`, customerID, offset, limit)
 	if err != nil {
 		return nil, 0, err
@@ -178,6 +181,12 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 				return nil, 0, crm.Errorf(crm.ENotFound, "follow-up event %d", r.id)
 			}
 			e.FollowUp = &fe
+		case "v":
+			s, err := scanSurvey(q.QueryRow(ctx, `SELECT `+surveyColumns+surveyFrom+`WHERE r.id = $1`, r.id))
+			if err != nil {
+				return nil, 0, err
+			}
+			e.Survey = &s
 		default:
 			sc, err := stageChange(ctx, q, r.id)
 			if err != nil {
