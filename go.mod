@@ -12,6 +12,7 @@ require (
 	github.com/prometheus/client_golang v1.23.2
 	github.com/riverqueue/river v0.51.1
 	github.com/riverqueue/river/riverdriver/riverpgxv5 v0.51.1
+	github.com/robfig/cron/v3 v3.0.1
 	github.com/yaa110/go-persian-calendar v1.3.0
 	golang.org/x/sync v0.24.0
 	golang.org/x/text v0.43.0
