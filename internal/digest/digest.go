@@ -176,8 +176,8 @@ const TrendDays = 14
 
 // Trend is the activities logged per rep per local day, oldest day first.
 type Trend struct {
-	Days []time.Time        // local midnights
-	Reps []RepTrend         // same order as Data.Reps
+	Days []time.Time // local midnights
+	Reps []RepTrend  // same order as Data.Reps
 }
 
 // RepTrend is one rep's activities per day of the trend.
