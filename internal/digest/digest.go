@@ -186,3 +186,23 @@ type RepTrend struct {
 	Name    string
 	Counts  []int // len == len(Trend.Days)
 }
+
+// Rung reports whether s is a rung of the ladder the funnel draws: a live
+// open or won stage (side exits, inactive and lost are off the ladder).
+func Rung(s crm.Stage) bool {
+	return !s.Archived && (s.Kind == crm.KindOpen || s.Kind == crm.KindWon)
+}
+
+// Advance reports whether a move from one stage to another climbs the
+// ladder: onto a rung, from a lower rung or from off the ladder (a
+// customer won back). Every other move is a step down.
+func Advance(from, to crm.Stage) bool {
+	onLadder := to.Kind == crm.KindOpen || to.Kind == crm.KindWon
+	fromLadder := from.Kind == crm.KindOpen || from.Kind == crm.KindWon
+	return onLadder && (!fromLadder || to.Position > from.Position)
+}
+
+// SurveyHook: survey scores come from survey_responses (migration 001),
+// read by internal/postgres/digest_surveys.go; when the survey feature
+// changes where answers live, only that file changes.
+const SurveyHook = "survey_responses"

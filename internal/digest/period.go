@@ -9,8 +9,9 @@ import (
 // PeriodKind names a period a digest may cover.
 type PeriodKind string
 
-// The periods of /digest; the scheduled digest covers yesterday.
+// The periods of /digest, and the scheduled digest's: since the last one.
 const (
+	SinceLast PeriodKind = "last"
 	Today     PeriodKind = "today"
 	Yesterday PeriodKind = "yesterday"
 	ThisWeek  PeriodKind = "week"
@@ -23,7 +24,7 @@ var PeriodKinds = []PeriodKind{Today, Yesterday, ThisWeek, ThisMonth}
 // Valid reports whether k is a known period.
 func (k PeriodKind) Valid() bool {
 	switch k {
-	case Today, Yesterday, ThisWeek, ThisMonth:
+	case Today, Yesterday, ThisWeek, ThisMonth, SinceLast:
 		return true
 	}
 	return false
@@ -81,4 +82,22 @@ func MonthBounds(now time.Time, loc *time.Location, cal calendar.Calendar, delta
 // with now's day.
 func TrendStart(now time.Time, loc *time.Location) time.Time {
 	return Midnight(now, loc).AddDate(0, 0, -(TrendDays - 1))
+}
+
+// MaxSinceLast bounds the scheduled digest's period: after a pause or a
+// first digest it covers at most the last week.
+const MaxSinceLast = 7 * 24 * time.Hour
+
+// SinceLastPeriod is the scheduled digest's period: from the last
+// scheduled digest (the day before when there was none, a week at most)
+// to now.
+func SinceLastPeriod(last, now time.Time) Period {
+	from := last
+	if from.IsZero() {
+		from = now.Add(-24 * time.Hour)
+	}
+	if now.Sub(from) > MaxSinceLast {
+		from = now.Add(-MaxSinceLast)
+	}
+	return Period{Kind: SinceLast, From: from, To: now}
 }

@@ -98,3 +98,10 @@ func (s Schedule) Due(st crm.Staff, now time.Time) (string, time.Time, bool) {
 	}
 	return at.In(st.Location()).Format(time.DateOnly), at, true
 }
+
+// Recipient is a staff member who may receive a scheduled digest, and
+// their schedule.
+type Recipient struct {
+	Staff    crm.Staff
+	Schedule Schedule
+}
