@@ -60,7 +60,9 @@ func (db *DB) DigestData(ctx context.Context, q digest.Query) (d digest.Data, er
 			},
 			func(ctx context.Context, tx pgx.Tx) error { return overdueTop(ctx, tx, &d, ids) },
 			func(ctx context.Context, tx pgx.Tx) error { return datesToday(ctx, tx, &d, ids) },
-			func(ctx context.Context, tx pgx.Tx) error { return whatWorks(ctx, tx, &d, ids, idx, monthFrom, monthTo) },
+			func(ctx context.Context, tx pgx.Tx) error {
+				return whatWorks(ctx, tx, &d, ids, idx, monthFrom, monthTo)
+			},
 			func(ctx context.Context, tx pgx.Tx) error { return trend(ctx, tx, &d, ids, idx) },
 			func(ctx context.Context, tx pgx.Tx) error { return surveyScores(ctx, tx, &d, ids, idx) },
 		}

@@ -91,8 +91,8 @@ func seedDigest(t *testing.T, pool *pgxpool.Pool, loc *time.Location) digestFixt
 	fu := func(c, to int64, due time.Time, status string, done any) int64 {
 		return one(`INSERT INTO follow_ups (customer_id, assignee_id, due_at, status, done_at) VALUES ($1, $2, $3, $4, $5)`, c, to, due, status, done)
 	}
-	fu(f.cA3, f.amir, at(10), "done", at(9))  // on time
-	fu(f.cA2, f.amir, at(1), "done", at(11))  // late
+	fu(f.cA3, f.amir, at(10), "done", at(9)) // on time
+	fu(f.cA2, f.amir, at(1), "done", at(11)) // late
 	fu(f.cA1, f.amir, f.now.AddDate(0, 0, 2), "open", nil)
 	f.overdue = fu(f.cB1, f.bahar, at(12), "open", nil) // overdue at now
 	fu(f.cC1, f.cyrus, at(12), "open", nil)             // another team's
