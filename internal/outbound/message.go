@@ -97,4 +97,6 @@ const (
 	KindReminder     = "reminder"      // a follow-up comes due (RefID: the follow-up)
 	KindEscalation   = "escalation"    // a follow-up left overdue, to the manager (RefID: the follow-up)
 	KindDateGreeting = "date_greeting" // an important date tomorrow or today (RefID: the date)
+	KindDigest       = "digest"        // a manager's scheduled digest, its text (RefID: the manager)
+	KindDigestChart  = "digest_chart"  // the same digest's chart, a photo (RefID: the manager)
 )
