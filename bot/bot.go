@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/telecrm/crmbot/internal/chart"
 	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/i18n"
 	"github.com/telecrm/crmbot/internal/outbound"
@@ -72,6 +73,8 @@ type Bot struct {
 	stages     StageStore
 	teams      TeamStore
 	onboarding OnboardingStore
+	digests    DigestStore   // digest.go
+	chart      ChartRenderer // the digest's chart
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
@@ -107,6 +110,7 @@ func New(d Deps) *Bot {
 		flows: map[string]flowFunc{}}
 	b.today, b.people, b.state, b.customers, b.activities = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
+	b.digests, b.chart = d.Store, chart.Render
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -129,6 +133,7 @@ func (b *Bot) routes() {
 	b.routesFollowUps()
 	b.routesDates()
 	b.routesToday()
+	b.routesDigest()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

@@ -34,8 +34,8 @@ var publicMenu = []string{"start", "help"}
 // this to the handlers.
 var roleMenus = map[crm.Role][]string{
 	crm.RoleRep:     {"today", "new", "find", "settings", "menu", "help", "cancel"},
-	crm.RoleManager: {"today", "new", "find", "team", "invite", "settings", "menu", "help", "cancel"},
-	crm.RoleAdmin:   {"today", "new", "find", "team", "invite", "staff", "teams", "pipeline", "settings", "menu", "help", "cancel"},
+	crm.RoleManager: {"today", "new", "find", "team", "digest", "invite", "settings", "menu", "help", "cancel"},
+	crm.RoleAdmin:   {"today", "new", "find", "team", "digest", "invite", "staff", "teams", "pipeline", "settings", "menu", "help", "cancel"},
 }
 
 // DefaultMenus returns the menu of everyone who is not working staff, by

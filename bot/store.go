@@ -25,6 +25,7 @@ type Store interface {
 	ActivityStore
 	FollowUpStore
 	DateStore
+	DigestStore
 }
 
 // StaffStore finds staff members.
