@@ -49,6 +49,10 @@ func (a *app) periodicTasks() []periodicTask {
 			_, err := schedule.ImportantDates{Store: a.db, Notify: a.scheduler}.RunOnce(ctx, a.opts.clock()())
 			return err
 		}},
+		{"digests", time.Minute, func(ctx context.Context) error {
+			_, err := schedule.Digests{Store: a.db, Notify: a.scheduler}.RunOnce(ctx, a.opts.clock()())
+			return err
+		}},
 		{"retention", 10 * time.Minute, func(ctx context.Context) error { _, err := retention.RunOnce(ctx); return err }},
 	}
 }

@@ -66,12 +66,12 @@ func (d Digests) RunOnce(ctx context.Context, now time.Time) (n int, err error) 
 }
 
 // DigestNotifications are the two messages of one scheduled digest: the
-// text, then the chart a second later (so it lands under the text). They
-// are sent at the hour chosen, not held for working hours.
+// text and the chart, both due at once. They are sent at the hour chosen,
+// not held for working hours.
 func DigestNotifications(staffID, chatID int64, date string, now time.Time) []outbound.Notification {
 	key := strconv.FormatInt(staffID, 10) + ":" + date
 	return []outbound.Notification{
 		{Kind: outbound.KindDigest, ChatID: chatID, StaffID: staffID, RefID: staffID, Due: now, DedupKey: "digest:" + key},
-		{Kind: outbound.KindDigestChart, ChatID: chatID, StaffID: staffID, RefID: staffID, Due: now.Add(time.Second), DedupKey: "digest_chart:" + key},
+		{Kind: outbound.KindDigestChart, ChatID: chatID, StaffID: staffID, RefID: staffID, Due: now, DedupKey: "digest_chart:" + key},
 	}
 }
