@@ -50,28 +50,29 @@ func (db *DB) DigestData(ctx context.Context, q digest.Query) (d digest.Data, er
 		}
 		monthFrom, monthTo := digest.MonthBounds(q.Now, q.Loc, calendar.Calendar(q.Calendar), 0)
 		lastFrom, _ := digest.MonthBounds(q.Now, q.Loc, calendar.Calendar(q.Calendar), -1)
-		steps := []func(context.Context, pgx.Tx) error{
-			func(ctx context.Context, tx pgx.Tx) error { return repActivities(ctx, tx, &d, ids, idx) },
-			func(ctx context.Context, tx pgx.Tx) error { return repCustomers(ctx, tx, &d, ids, idx) },
-			func(ctx context.Context, tx pgx.Tx) error { return repFollowUps(ctx, tx, &d, ids, idx) },
-			func(ctx context.Context, tx pgx.Tx) error { return funnel(ctx, tx, &d, ids, stages) },
-			func(ctx context.Context, tx pgx.Tx) error {
+		bt := &batch{}
+		steps := []func(context.Context, *batch) error{
+			func(ctx context.Context, tx *batch) error { return repActivities(ctx, tx, &d, ids, idx) },
+			func(ctx context.Context, tx *batch) error { return repCustomers(ctx, tx, &d, ids, idx) },
+			func(ctx context.Context, tx *batch) error { return repFollowUps(ctx, tx, &d, ids, idx) },
+			func(ctx context.Context, tx *batch) error { return funnel(ctx, tx, &d, ids, stages) },
+			func(ctx context.Context, tx *batch) error {
 				return conversions(ctx, tx, &d, ids, stages, lastFrom, monthFrom, monthTo)
 			},
-			func(ctx context.Context, tx pgx.Tx) error { return overdueTop(ctx, tx, &d, ids) },
-			func(ctx context.Context, tx pgx.Tx) error { return datesToday(ctx, tx, &d, ids) },
-			func(ctx context.Context, tx pgx.Tx) error {
+			func(ctx context.Context, tx *batch) error { return overdueTop(ctx, tx, &d, ids) },
+			func(ctx context.Context, tx *batch) error { return datesToday(ctx, tx, &d, ids) },
+			func(ctx context.Context, tx *batch) error {
 				return whatWorks(ctx, tx, &d, ids, idx, monthFrom, monthTo)
 			},
-			func(ctx context.Context, tx pgx.Tx) error { return trend(ctx, tx, &d, ids, idx) },
-			func(ctx context.Context, tx pgx.Tx) error { return surveyScores(ctx, tx, &d, ids, idx) },
+			func(ctx context.Context, tx *batch) error { return trend(ctx, tx, &d, ids, idx) },
+			func(ctx context.Context, tx *batch) error { return surveyScores(ctx, tx, &d, ids, idx) },
 		}
 		for _, step := range steps {
-			if err := step(ctx, tx); err != nil {
+			if err := step(ctx, bt); err != nil {
 				return err
 			}
 		}
-		return nil
+		return bt.run(ctx, tx)
 	})
 	return d, err
 }
@@ -93,19 +94,51 @@ func (db *DB) readOnly(ctx context.Context, fn func(ctx context.Context, tx pgx.
 	return tx.Commit(ctx)
 }
 
-// each runs a query and scans every row with scan.
-func each(ctx context.Context, tx pgx.Tx, sql string, args []any, scan func(pgx.Rows) error) error {
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
+// batch is the digest's queries, sent to the server in one round trip
+// (pgx.Batch) and read in order.
+type batch struct {
+	b     pgx.Batch
+	scans []func(pgx.Rows) error
+	after []func()
+}
+
+// then runs fn once every row is read.
+func (bt *batch) then(fn func()) { bt.after = append(bt.after, fn) }
+
+// each queues a query whose every row scan reads.
+func each(_ context.Context, bt *batch, sql string, args []any, scan func(pgx.Rows) error) error {
+	bt.b.Queue(sql, args...)
+	bt.scans = append(bt.scans, scan)
+	return nil
+}
+
+// run sends the queued queries and scans their rows.
+func (bt *batch) run(ctx context.Context, tx pgx.Tx) error {
+	br := tx.SendBatch(ctx, &bt.b)
+	defer br.Close()
+	for _, scan := range bt.scans {
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	if err := br.Close(); err != nil {
+		return err
+	}
+	for _, fn := range bt.after {
+		fn()
+	}
+	return nil
 }
 
 // Digest queries, by name, so the benchmark can show their plans.
@@ -118,22 +151,32 @@ const (
 		WHERE sh.changed_by = ANY($1) AND sh.changed_at >= $2 AND sh.changed_at < $3 GROUP BY 1`
 	qRepNew = `SELECT owner_id, count(*) FROM customers
 		WHERE owner_id = ANY($1) AND deleted_at IS NULL AND created_at >= $2 AND created_at < $3 GROUP BY 1`
+	// One index probe per customer of the team (a subplan), not an anti
+	// join over every open follow-up of the company.
 	qRepNoNext = `SELECT c.owner_id, count(*) FROM customers c JOIN stages s ON s.id = c.stage_id AND s.kind = 'open'
 		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL
-		AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.customer_id = c.id AND f.status = 'open') GROUP BY 1`
+		AND (SELECT true FROM follow_ups f WHERE f.customer_id = c.id AND f.status = 'open' LIMIT 1) IS NULL GROUP BY 1`
 	qRepDone = `SELECT assignee_id, count(*) FILTER (WHERE done_at <= due_at), count(*) FILTER (WHERE done_at > due_at)
 		FROM follow_ups WHERE status = 'done' AND assignee_id = ANY($1) AND done_at >= $2 AND done_at < $3 GROUP BY 1`
 	qRepOverdue = `SELECT assignee_id, count(*) FROM follow_ups
 		WHERE status = 'open' AND assignee_id = ANY($1) AND due_at < $2 GROUP BY 1`
 	qFunnelNow = `SELECT stage_id, count(*) FROM customers WHERE owner_id = ANY($1) AND deleted_at IS NULL GROUP BY 1`
-	qFunnelIn  = `SELECT sh.to_stage_id, count(*) FROM stage_history sh JOIN customers c ON c.id = sh.customer_id
-		WHERE sh.changed_at >= $2 AND sh.changed_at < $3 AND c.owner_id = ANY($1) GROUP BY 1`
+	// Stage moves of the team's customers are read customer by customer
+	// (stage_history_customer_idx; OFFSET 0 keeps the lateral subquery a
+	// per-customer probe), not from every move of the company in the
+	// window.
+	qFunnelIn = `SELECT sh.to_stage_id, count(*) FROM customers c
+		JOIN LATERAL (SELECT sh.to_stage_id FROM stage_history sh
+			WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $3 OFFSET 0) sh ON true
+		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL GROUP BY 1`
 	qConversions = `SELECT sh.from_stage_id,
 		count(*) FILTER (WHERE sh.changed_at >= $3 AND ` + advanceSQL + `), count(*) FILTER (WHERE sh.changed_at >= $3),
 		count(*) FILTER (WHERE sh.changed_at < $3 AND ` + advanceSQL + `), count(*) FILTER (WHERE sh.changed_at < $3)
-		FROM stage_history sh JOIN customers c ON c.id = sh.customer_id
+		FROM customers c
+		JOIN LATERAL (SELECT sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM stage_history sh
+			WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $4 OFFSET 0) sh ON true
 		JOIN stages f ON f.id = sh.from_stage_id JOIN stages t ON t.id = sh.to_stage_id
-		WHERE sh.changed_at >= $2 AND sh.changed_at < $4 AND c.owner_id = ANY($1) GROUP BY 1`
+		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL GROUP BY 1`
 	qOverdueTop = `SELECT f.id, f.customer_id, c.name, s.display_name, f.due_at FROM follow_ups f
 		JOIN customers c ON c.id = f.customer_id JOIN staff s ON s.id = f.assignee_id
 		WHERE f.status = 'open' AND f.assignee_id = ANY($1) AND f.due_at < $2 AND c.deleted_at IS NULL
@@ -145,12 +188,14 @@ const (
 		ORDER BY lower(c.name), d.id LIMIT 20`
 	// The last call, visit or message on the customer before each advance.
 	qPreceders = `SELECT coalesce(a.kind, ''), coalesce(a.outcome, ''), count(*)
-		FROM stage_history sh JOIN customers c ON c.id = sh.customer_id
+		FROM customers c
+		JOIN LATERAL (SELECT sh.customer_id, sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM stage_history sh
+			WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $3 OFFSET 0) sh ON true
 		JOIN stages f ON f.id = sh.from_stage_id JOIN stages t ON t.id = sh.to_stage_id
 		LEFT JOIN LATERAL (SELECT a.kind, a.outcome FROM activities a
 			WHERE a.customer_id = sh.customer_id AND a.occurred_at <= sh.changed_at AND a.kind <> 'note'
 			ORDER BY a.occurred_at DESC LIMIT 1) a ON true
-		WHERE c.owner_id = ANY($1) AND sh.changed_at >= $2 AND sh.changed_at < $3 AND ` + advanceSQL + `
+		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL AND ` + advanceSQL + `
 		GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`
 	// Per rep: customers advanced of the customers worked on this month.
 	qBest = `WITH worked AS (SELECT staff_id, count(DISTINCT customer_id) AS n FROM activities
@@ -163,7 +208,7 @@ const (
 		WHERE staff_id = ANY($1) AND occurred_at >= $2 AND occurred_at < $3 GROUP BY 1, 2`
 )
 
-func repActivities(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, idx map[int64]int) error {
+func repActivities(ctx context.Context, tx *batch, d *digest.Data, ids []int64, idx map[int64]int) error {
 	p := d.Query.Period
 	if err := each(ctx, tx, qRepActivities, []any{ids, p.From, p.To}, func(r pgx.Rows) error {
 		var id int64
@@ -184,7 +229,7 @@ func repActivities(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, 
 	})
 }
 
-func repCustomers(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, idx map[int64]int) error {
+func repCustomers(ctx context.Context, tx *batch, d *digest.Data, ids []int64, idx map[int64]int) error {
 	p := d.Query.Period
 	if err := each(ctx, tx, qRepNew, []any{ids, p.From, p.To}, func(r pgx.Rows) error {
 		var id int64
@@ -204,7 +249,7 @@ func repCustomers(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, i
 	})
 }
 
-func repFollowUps(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, idx map[int64]int) error {
+func repFollowUps(ctx context.Context, tx *batch, d *digest.Data, ids []int64, idx map[int64]int) error {
 	p := d.Query.Period
 	if err := each(ctx, tx, qRepDone, []any{ids, p.From, p.To}, func(r pgx.Rows) error {
 		var id int64
@@ -225,7 +270,7 @@ func repFollowUps(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, i
 	})
 }
 
-func funnel(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, stages []crm.Stage) error {
+func funnel(ctx context.Context, tx *batch, d *digest.Data, ids []int64, stages []crm.Stage) error {
 	now, in := map[int64]int{}, map[int64]int{}
 	if err := each(ctx, tx, qFunnelNow, []any{ids}, func(r pgx.Rows) error {
 		var id int64
@@ -245,15 +290,17 @@ func funnel(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, stages 
 	}); err != nil {
 		return err
 	}
-	for _, s := range stages {
-		if digest.Rung(s) || now[s.ID] > 0 || in[s.ID] > 0 {
-			d.Funnel = append(d.Funnel, digest.StageRow{Stage: s, Now: now[s.ID], MovedIn: in[s.ID]})
+	tx.then(func() {
+		for _, s := range stages {
+			if digest.Rung(s) || now[s.ID] > 0 || in[s.ID] > 0 {
+				d.Funnel = append(d.Funnel, digest.StageRow{Stage: s, Now: now[s.ID], MovedIn: in[s.ID]})
+			}
 		}
-	}
+	})
 	return nil
 }
 
-func conversions(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, stages []crm.Stage, lastFrom, monthFrom, monthTo time.Time) error {
+func conversions(ctx context.Context, tx *batch, d *digest.Data, ids []int64, stages []crm.Stage, lastFrom, monthFrom, monthTo time.Time) error {
 	type pair struct{ this, last digest.Ratio }
 	by := map[int64]pair{}
 	if err := each(ctx, tx, qConversions, []any{ids, lastFrom, monthFrom, monthTo}, func(r pgx.Rows) error {
@@ -271,14 +318,16 @@ func conversions(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, st
 			rungs = append(rungs, s)
 		}
 	}
-	for i := 0; i+1 < len(rungs); i++ {
-		p := by[rungs[i].ID]
-		d.Convert = append(d.Convert, digest.Conversion{From: rungs[i], To: rungs[i+1], ThisMonth: p.this, Last: p.last})
-	}
+	tx.then(func() {
+		for i := 0; i+1 < len(rungs); i++ {
+			p := by[rungs[i].ID]
+			d.Convert = append(d.Convert, digest.Conversion{From: rungs[i], To: rungs[i+1], ThisMonth: p.this, Last: p.last})
+		}
+	})
 	return nil
 }
 
-func overdueTop(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64) error {
+func overdueTop(ctx context.Context, tx *batch, d *digest.Data, ids []int64) error {
 	return each(ctx, tx, qOverdueTop, []any{ids, d.Query.Now, digest.OverdueTop}, func(r pgx.Rows) error {
 		var o digest.Overdue
 		err := r.Scan(&o.FollowUpID, &o.CustomerID, &o.Customer, &o.Rep, &o.DueAt)
@@ -287,7 +336,7 @@ func overdueTop(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64) err
 	})
 }
 
-func datesToday(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64) error {
+func datesToday(ctx context.Context, tx *batch, d *digest.Data, ids []int64) error {
 	local := d.Query.Now.In(d.Query.Loc)
 	g := calendar.FromTime(calendar.Gregorian, local)
 	j := calendar.FromTime(calendar.Jalali, local)
@@ -302,7 +351,7 @@ func datesToday(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64) err
 	})
 }
 
-func whatWorks(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, idx map[int64]int, from, to time.Time) error {
+func whatWorks(ctx context.Context, tx *batch, d *digest.Data, ids []int64, idx map[int64]int, from, to time.Time) error {
 	if err := each(ctx, tx, qPreceders, []any{ids, from, to}, func(r pgx.Rows) error {
 		var kind, outcome string
 		var n int
@@ -331,7 +380,7 @@ func whatWorks(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, idx 
 	})
 }
 
-func trend(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, idx map[int64]int) error {
+func trend(ctx context.Context, tx *batch, d *digest.Data, ids []int64, idx map[int64]int) error {
 	start := digest.TrendStart(d.Query.Now, d.Query.Loc)
 	for i := range digest.TrendDays {
 		d.Trend.Days = append(d.Trend.Days, start.AddDate(0, 0, i))

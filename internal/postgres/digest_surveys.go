@@ -21,8 +21,8 @@ const (
 		ORDER BY r.score, r.answered_at DESC LIMIT 10`
 )
 
-func surveyScores(ctx context.Context, tx pgx.Tx, d *digest.Data, ids []int64, idx map[int64]int) error {
-	if err := tx.QueryRow(ctx, qSurveyAny).Scan(&d.Surveys); err != nil || !d.Surveys {
+func surveyScores(ctx context.Context, tx *batch, d *digest.Data, ids []int64, idx map[int64]int) error {
+	if err := each(ctx, tx, qSurveyAny, nil, func(r pgx.Rows) error { return r.Scan(&d.Surveys) }); err != nil {
 		return err
 	}
 	p := d.Query.Period
