@@ -169,14 +169,16 @@ const (
 		JOIN LATERAL (SELECT sh.to_stage_id FROM stage_history sh
 			WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $3 OFFSET 0) sh ON true
 		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL GROUP BY 1`
-	qConversions = `SELECT sh.from_stage_id,
+	// The moves are found first (MATERIALIZED), then joined to their
+	// stages once, not once per customer.
+	qConversions = `WITH sh AS MATERIALIZED (SELECT sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM customers c
+			JOIN LATERAL (SELECT sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM stage_history sh
+				WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $4 OFFSET 0) sh ON true
+			WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL)
+		SELECT sh.from_stage_id,
 		count(*) FILTER (WHERE sh.changed_at >= $3 AND ` + advanceSQL + `), count(*) FILTER (WHERE sh.changed_at >= $3),
 		count(*) FILTER (WHERE sh.changed_at < $3 AND ` + advanceSQL + `), count(*) FILTER (WHERE sh.changed_at < $3)
-		FROM customers c
-		JOIN LATERAL (SELECT sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM stage_history sh
-			WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $4 OFFSET 0) sh ON true
-		JOIN stages f ON f.id = sh.from_stage_id JOIN stages t ON t.id = sh.to_stage_id
-		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL GROUP BY 1`
+		FROM sh JOIN stages f ON f.id = sh.from_stage_id JOIN stages t ON t.id = sh.to_stage_id GROUP BY 1`
 	qOverdueTop = `SELECT f.id, f.customer_id, c.name, s.display_name, f.due_at FROM follow_ups f
 		JOIN customers c ON c.id = f.customer_id JOIN staff s ON s.id = f.assignee_id
 		WHERE f.status = 'open' AND f.assignee_id = ANY($1) AND f.due_at < $2 AND c.deleted_at IS NULL
@@ -187,15 +189,16 @@ const (
 			OR (d.calendar = 'jalali' AND d.month = $4 AND d.day = $5) OR (d.calendar = 'hijri' AND d.month = $6 AND d.day = $7))
 		ORDER BY lower(c.name), d.id LIMIT 20`
 	// The last call, visit or message on the customer before each advance.
-	qPreceders = `SELECT coalesce(a.kind, ''), coalesce(a.outcome, ''), count(*)
-		FROM customers c
-		JOIN LATERAL (SELECT sh.customer_id, sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM stage_history sh
-			WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $3 OFFSET 0) sh ON true
-		JOIN stages f ON f.id = sh.from_stage_id JOIN stages t ON t.id = sh.to_stage_id
+	qPreceders = `WITH sh AS MATERIALIZED (SELECT sh.customer_id, sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM customers c
+			JOIN LATERAL (SELECT sh.customer_id, sh.from_stage_id, sh.to_stage_id, sh.changed_at FROM stage_history sh
+				WHERE sh.customer_id = c.id AND sh.changed_at >= $2 AND sh.changed_at < $3 OFFSET 0) sh ON true
+			WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL)
+		SELECT coalesce(a.kind, ''), coalesce(a.outcome, ''), count(*)
+		FROM sh JOIN stages f ON f.id = sh.from_stage_id JOIN stages t ON t.id = sh.to_stage_id
 		LEFT JOIN LATERAL (SELECT a.kind, a.outcome FROM activities a
 			WHERE a.customer_id = sh.customer_id AND a.occurred_at <= sh.changed_at AND a.kind <> 'note'
 			ORDER BY a.occurred_at DESC LIMIT 1) a ON true
-		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL AND ` + advanceSQL + `
+		WHERE ` + advanceSQL + `
 		GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`
 	// Per rep: customers advanced of the customers worked on this month.
 	qBest = `WITH worked AS (SELECT staff_id, count(DISTINCT customer_id) AS n FROM activities
