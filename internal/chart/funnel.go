@@ -50,14 +50,14 @@ func (f *funnel) height() int {
 	if len(f.bars) == 0 {
 		return 0
 	}
-	return pad + headHeight + len(f.bars)*funnelRow + pad - (funnelRow - funnelBar)
+	return pad + headRoom(f.title) + len(f.bars)*funnelRow + pad - (funnelRow - funnelBar)
 }
 
 // paint draws the card's inside from y down.
 func (f *funnel) paint(c *canvas, y int) {
 	t := f.t
 	heading(c, t, f.title, y)
-	y += headHeight
+	y += headRoom(f.title)
 	asc, desc := t.metrics(funnelLabel)
 	room := f.barEnd - f.barStart
 	for i, b := range f.bars {

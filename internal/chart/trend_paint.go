@@ -6,7 +6,7 @@ import "math"
 func (tr *trend) paint(c *canvas, y int) {
 	t := tr.t
 	heading(c, t, tr.title, y)
-	y += headHeight
+	y += headRoom(tr.title)
 	plotTop, plotBottom := float64(y+10), float64(y+plotHeight-10)
 	yOf := func(v int) float64 {
 		return plotBottom - (plotBottom-plotTop)*float64(v)/float64(tr.step*gridLines)
