@@ -68,6 +68,7 @@ func TestRenderOddInput(t *testing.T) {
 		"fifty reps":    {Lang: "fa", Days: days, Series: reps(50, 14), OthersLabel: "۴۳ نفر دیگر", Number: digits(persianZero)},
 		"empty texts":   {Funnel: []Bar{{"", 1}}, Days: make([]string, 14), Series: []Series{{"", nil}}, Number: func(int) string { return "" }},
 		"unknown lang":  {Lang: "xx", Funnel: []Bar{{"A", 1}}},
+		"oversized":     {Funnel: make([]Bar, 1000), Days: make([]string, 400), Series: reps(120, 400)},
 	}
 	for name, d := range tests {
 		t.Run(name, func(t *testing.T) { mustRender(t, d) })
@@ -99,6 +100,41 @@ func TestManyRepsFolded(t *testing.T) {
 	others := tr.legend[len(tr.legend)-1].label
 	if want := glyphs(ts.shape("+43", legendStyle)); !slices.Equal(glyphs(others), want) {
 		t.Errorf("others entry glyphs %v, want +43 %v", glyphs(others), want)
+	}
+}
+
+// TestBounded checks that an oversized digest is cut to the newest MaxDays
+// days with each rep's values still on their days, that counts are clamped,
+// and that the caller's slices are not written.
+func TestBounded(t *testing.T) {
+	days := make([]string, MaxDays+10)
+	values := make([]int, MaxDays+10)
+	for i := range days {
+		days[i] = fmt.Sprint(i)
+		values[i] = i
+	}
+	values[len(values)-1] = -7
+	values[len(values)-2] = MaxValue + 1
+	in := Digest{Days: days, Series: []Series{{"A", values}, {"B", values[:11]}}, Funnel: []Bar{{"A", -1}}}
+	d := bounded(in)
+	if len(d.Days) != MaxDays || d.Days[0] != "10" {
+		t.Fatalf("%d days from %q, want %d from \"10\"", len(d.Days), d.Days[0], MaxDays)
+	}
+	a := d.Series[0].Values
+	if a[0] != 10 || a[len(a)-1] != 0 || a[len(a)-2] != MaxValue {
+		t.Errorf("values %v: want 10 first, then clamped to MaxValue and 0 last", a)
+	}
+	if b := d.Series[1].Values; len(b) != MaxDays || b[0] != 10 || b[1] != 0 {
+		t.Errorf("a short series gives %v, want 10 then zeros", b)
+	}
+	if d.Funnel[0].Value != 0 || in.Funnel[0].Value != -1 || values[len(values)-1] != -7 {
+		t.Errorf("clamping changed the caller's digest or missed a value")
+	}
+	if n := len(bounded(Digest{Series: make([]Series, MaxReps+5)}).Series); n != MaxReps {
+		t.Errorf("%d reps kept, want %d", n, MaxReps)
+	}
+	if d.Number(12) != "12" {
+		t.Errorf("default Number(12) = %q", d.Number(12))
 	}
 }
 

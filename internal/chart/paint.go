@@ -142,6 +142,35 @@ func (c *canvas) polyline(pts []float64, w float64, col color.RGBA) {
 	}
 }
 
+// polylines strokes many logical polylines of one colour and width as one
+// path on one rasterizer: where they cross they are drawn once, and fifty
+// grey lines cost one pass over their bounding box.
+func (c *canvas) polylines(lines [][]float64, w float64, col color.RGBA) {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, pts := range lines {
+		for i := 0; i+1 < len(pts); i += 2 {
+			x := c.x(pts[i])
+			x0, x1 = min(x0, x), max(x1, x)
+			y0, y1 = min(y0, pts[i+1]), max(y1, pts[i+1])
+		}
+	}
+	if x0 > x1 {
+		return
+	}
+	c.fill(x0-w, y0-w, x1+w, y1+w, col, func(p rasterx.Adder, dx, dy float64) {
+		for _, pts := range lines {
+			if len(pts) < 4 {
+				continue
+			}
+			p.Start(rasterx.ToFixedP(c.x(pts[0])-dx, pts[1]-dy))
+			for i := 2; i+1 < len(pts); i += 2 {
+				p.Line(rasterx.ToFixedP(c.x(pts[i])-dx, pts[i+1]-dy))
+			}
+			p.Stop(false)
+		}
+	}, w)
+}
+
 // hline draws a horizontal rule of thickness w across the logical [x0, x1].
 func (c *canvas) hline(x0, x1, y, w float64, col color.RGBA) {
 	c.rect(x0, x1, y-w/2, y+w/2, 0, col)

@@ -17,6 +17,10 @@ import (
 // ellipsis ends a label cut to fit its room.
 const ellipsis = '…'
 
+// maxRunes is more than any line of the chart can show: a longer label is
+// cut to it before it is fitted, so that fitting stays quick.
+const maxRunes = 300
+
 // style is how one piece of text looks.
 type style struct {
 	size  int  // pixels per em
@@ -185,6 +189,9 @@ func (t *typesetter) fit(s string, st style, maxWidth int) line {
 		return l
 	}
 	text := []rune(s)
+	if len(text) > maxRunes {
+		text = text[:maxRunes]
+	}
 	var best line
 	buf := make([]rune, 0, len(text)+1)
 	lo, hi := 0, len(text)-1 // the kept rune count lies in [lo, hi]
