@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Bar is one stage of the funnel.
@@ -63,9 +64,12 @@ type Digest struct {
 // Width is the width of every chart in pixels: a phone screen's full width.
 const Width = 1080
 
-// rtl reports whether lang is written right to left.
+// rtl reports whether lang ("fa", "ar-AE", …) is written right to left.
 func rtl(lang string) bool {
-	switch lang {
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	switch strings.ToLower(lang) {
 	case "fa", "ar", "he", "ur":
 		return true
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-text/typesetting/bidi"
 	"github.com/go-text/typesetting/font"
+
+	"github.com/telecrm/crmbot/internal/format"
 )
 
 // newTestTypesetter is a typesetter for lang, failing the test when the
@@ -129,6 +131,26 @@ func TestPersianDigitsOrder(t *testing.T) {
 	want := nominal(t, ar.regular, '٤', '٠', '٥', '٦')
 	if len(got) < 4 || !slices.Equal(got[:4], want) {
 		t.Errorf("٤٠٥٦: leftmost glyphs %v, want %v", got, want)
+	}
+}
+
+// TestGroupedNumbers shapes numbers as internal/format writes them, with
+// grouping separators, and a Latin name in a left-to-right isolate: each
+// keeps its left-to-right order in right-to-left text, and the isolate's
+// marks draw nothing.
+func TestGroupedNumbers(t *testing.T) {
+	for _, lang := range []string{"fa", "ar"} {
+		ts := newTestTypesetter(t, lang)
+		n := format.Int(lang, 1234567)
+		got := glyphs(ts.shape(n, style{size: 40}))
+		if want := nominal(t, ts.regular, []rune(n)...); !slices.Equal(got, want) {
+			t.Errorf("%s %q: glyphs %v, want in logical order %v", lang, n, got, want)
+		}
+	}
+	ts := newTestTypesetter(t, "fa")
+	isolated := ts.shape(format.LTR("Ali"), style{size: 40})
+	if plain := ts.shape("Ali", style{size: 40}); isolated.width != plain.width {
+		t.Errorf("an isolated name is %v wide, %v without its marks", isolated.width, plain.width)
 	}
 }
 
