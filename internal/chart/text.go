@@ -225,14 +225,16 @@ func cut(buf, text []rune, n int) []rune {
 }
 
 // draw rasterizes l with its left edge at x and its baseline at y, each run
-// on a view of img just around it.
+// on a view of img just around its glyphs' ink.
 func (t *typesetter) draw(img *image.RGBA, l line, x, y int, st style) {
 	t.pen.FontSize = float32(st.size)
 	t.pen.Color = st.color
-	over := st.size // room for ascenders, descenders and overhangs
+	side := st.size/4 + 2 // ink may reach past the advance: a swash, a bearing
 	for _, run := range l.runs {
 		w := run.Advance.Ceil()
-		v, off, ok := view(img, image.Rect(x-over, y-2*over, x+w+over, y+over))
+		up := max(run.GlyphBounds.Ascent, run.LineBounds.Ascent).Ceil() + 2
+		down := -min(run.GlyphBounds.Descent, run.LineBounds.Descent).Floor() + 2
+		v, off, ok := view(img, image.Rect(x-side, y-up, x+w+side, y+down))
 		if ok {
 			t.pen.DrawShapedRunAt(run, v, x-off.X, y-off.Y)
 		}
