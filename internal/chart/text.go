@@ -98,7 +98,20 @@ type leveled struct {
 
 // shape shapes s as one line in the reader's paragraph direction.
 func (t *typesetter) shape(s string, st style) line {
-	return t.shapeRunes([]rune(s), st)
+	return t.shapeRunes(oneLine(s), st)
+}
+
+// oneLine returns the runes of s with every control character (a newline,
+// a tab) and paragraph separator as a space: a label is one line, and the
+// bidi algorithm would stop at the first paragraph's end.
+func oneLine(s string) []rune {
+	text := []rune(s)
+	for i, r := range text {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			text[i] = ' '
+		}
+	}
+	return text
 }
 
 func (t *typesetter) shapeRunes(text []rune, st style) line {
@@ -188,7 +201,7 @@ func (t *typesetter) fit(s string, st style, maxWidth int) line {
 	if l.px() <= maxWidth {
 		return l
 	}
-	text := []rune(s)
+	text := oneLine(s)
 	if len(text) > maxRunes {
 		text = text[:maxRunes]
 	}

@@ -172,6 +172,19 @@ func TestMixedDirection(t *testing.T) {
 	}
 }
 
+// TestOneLine checks that a label with a newline is drawn whole on one line,
+// in either direction.
+func TestOneLine(t *testing.T) {
+	for _, lang := range []string{"en", "fa"} {
+		ts := newTestTypesetter(t, lang)
+		got := ts.shape("Ali\nسرنخ\tB", style{size: 40})
+		want := ts.shape("Ali سرنخ B", style{size: 40})
+		if !slices.Equal(glyphs(got), glyphs(want)) {
+			t.Errorf("%s: glyphs %v, want %v as with spaces", lang, glyphs(got), glyphs(want))
+		}
+	}
+}
+
 // TestReorder checks rule L2 on levels the bidi algorithm gives.
 func TestReorder(t *testing.T) {
 	tests := []struct {
