@@ -98,18 +98,28 @@ type leveled struct {
 
 // shape shapes s as one line in the reader's paragraph direction.
 func (t *typesetter) shape(s string, st style) line {
-	return t.shapeRunes(oneLine(s), st)
+	return t.shapeRunes(t.oneLine(s), st)
 }
 
-// oneLine returns the runes of s with every control character (a newline,
-// a tab) and paragraph separator as a space: a label is one line, and the
-// bidi algorithm would stop at the first paragraph's end.
-func oneLine(s string) []rune {
-	text := []rune(s)
-	for i, r := range text {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			text[i] = ' '
+// oneLine returns the runes of s ready to shape: every control character (a
+// newline, a tab) and paragraph separator as a space, since a label is one
+// line and the bidi algorithm would stop at the first paragraph's end; and
+// without the characters the font cannot draw (an emoji in a rep's name),
+// which would show as empty boxes. Format characters (bidi isolates, ZWNJ)
+// and marks are kept for the shaper.
+func (t *typesetter) oneLine(s string) []rune {
+	text := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			r = ' '
+		case unicode.Is(unicode.Cf, r) || unicode.Is(unicode.M, r):
+		default:
+			if _, ok := t.regular.NominalGlyph(r); !ok {
+				continue
+			}
 		}
+		text = append(text, r)
 	}
 	return text
 }
@@ -201,7 +211,7 @@ func (t *typesetter) fit(s string, st style, maxWidth int) line {
 	if l.px() <= maxWidth {
 		return l
 	}
-	text := oneLine(s)
+	text := t.oneLine(s)
 	if len(text) > maxRunes {
 		text = text[:maxRunes]
 	}

@@ -173,11 +173,12 @@ func TestMixedDirection(t *testing.T) {
 }
 
 // TestOneLine checks that a label with a newline is drawn whole on one line,
-// in either direction.
+// in either direction, and that an emoji the font lacks is left out rather
+// than drawn as a box.
 func TestOneLine(t *testing.T) {
 	for _, lang := range []string{"en", "fa"} {
 		ts := newTestTypesetter(t, lang)
-		got := ts.shape("Ali\nسرنخ\tB", style{size: 40})
+		got := ts.shape("Ali\nسرنخ\tB🚀", style{size: 40})
 		want := ts.shape("Ali سرنخ B", style{size: 40})
 		if !slices.Equal(glyphs(got), glyphs(want)) {
 			t.Errorf("%s: glyphs %v, want %v as with spaces", lang, glyphs(got), glyphs(want))
@@ -223,7 +224,7 @@ func TestFit(t *testing.T) {
 	} {
 		ts := newTestTypesetter(t, tt.lang)
 		st := style{size: 28}
-		dots := glyphs(ts.shape("…", st))
+		dots := nominal(t, ts.regular, ellipsis)
 		l := ts.fit(tt.text, st, 300)
 		if l.px() > 300 {
 			t.Errorf("%s: width %d, want at most 300", tt.lang, l.px())
