@@ -51,6 +51,11 @@ type Digest struct {
 	Title       string
 	FunnelTitle string
 	Funnel      []Bar // stage funnel bars, top rung first
+	// FunnelNotes is optional, one per bar (missing ones are blank), each
+	// drawn small and grey after the bar's count: the moves since the last
+	// digest or the conversion from the rung above ("+12", "45%"), in the
+	// reader's words and digits.
+	FunnelNotes []string
 	TrendTitle  string
 	Days        []string // 14 day labels, oldest first, already formatted
 	Series      []Series // one per rep

@@ -68,6 +68,8 @@ func TestRenderOddInput(t *testing.T) {
 		"fifty reps":    {Lang: "fa", Days: days, Series: reps(50, 14), OthersLabel: "۴۳ نفر دیگر", Number: digits(persianZero)},
 		"empty texts":   {Funnel: []Bar{{"", 1}}, Days: make([]string, 14), Series: []Series{{"", nil}}, Number: func(int) string { return "" }},
 		"unknown lang":  {Lang: "xx", Funnel: []Bar{{"A", 1}}},
+		"ragged notes":  {Funnel: []Bar{{"A", 1}, {"B", 2}}, FunnelNotes: []string{"", "x", "y", "z"}},
+		"long note":     {Lang: "fa", Funnel: []Bar{{"A", 1}, {"B", 2}}, FunnelNotes: []string{long}},
 		"oversized":     {Funnel: make([]Bar, 1000), Days: make([]string, 400), Series: reps(120, 400)},
 	}
 	for name, d := range tests {
