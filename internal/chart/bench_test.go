@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"bytes"
 	"sync"
 	"testing"
 )
@@ -50,5 +51,35 @@ func BenchmarkRender20Parallel(b *testing.B) {
 			})
 		}
 		wg.Wait()
+	}
+}
+
+// BenchmarkEncodePNG encodes one painted chart, the part of Render after
+// the drawing.
+func BenchmarkEncodePNG(b *testing.B) {
+	f, err := loadFonts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := paintDigest(bounded(sample("fa")), f)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := encodePNG(&buf, c.img); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes")
+}
+
+// BenchmarkPaint draws one chart without encoding it.
+func BenchmarkPaint(b *testing.B) {
+	f, err := loadFonts()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := bounded(sample("fa"))
+	for b.Loop() {
+		paintDigest(d, f)
 	}
 }

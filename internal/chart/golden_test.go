@@ -44,8 +44,11 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("read golden (run with -update to create it): %v", err)
 			}
 			if msg := compare(t, got, want); msg != "" {
-				_ = os.WriteFile(filepath.Join(t.TempDir(), "got.png"), got, 0o644)
-				t.Errorf("%s differs from the golden image: %s (rerun with -update if the change is meant)", path, msg)
+				gotPath := filepath.Join(os.TempDir(), "chart_digest_"+lang+"_got.png")
+				if err := os.WriteFile(gotPath, got, 0o644); err != nil {
+					gotPath = err.Error()
+				}
+				t.Errorf("%s differs from the golden image: %s; drawn now: %s (rerun with -update if the change is meant)", path, msg, gotPath)
 			}
 		})
 	}
