@@ -15,19 +15,20 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Bar is one stage of the funnel.
 type Bar struct {
 	Label string
-	Value int // negative values are drawn as zero
+	Value int // drawn within [0, MaxValue]
 }
 
 // Series is one rep's activity per day, len(Values) == len(Digest.Days)
 // (missing days count as zero, extra values are ignored).
 type Series struct {
 	Label  string
-	Values []int // negative values are drawn as zero
+	Values []int // drawn within [0, MaxValue]
 }
 
 // MaxSeries is how many reps the trend draws in colour, each with its own
@@ -35,12 +36,26 @@ type Series struct {
 // rest are drawn as thin grey lines under one legend entry, OthersLabel.
 const MaxSeries = 8
 
+// Bounds that keep a chart phone-sized whatever it is given: the funnel
+// draws its first MaxBars rungs, the trend its last MaxDays days and
+// the first MaxReps reps.
+const (
+	MaxBars = 30
+	MaxDays = 62
+	MaxReps = 500
+)
+
 // Digest is what one chart shows, every text already in the reader's language.
 type Digest struct {
 	Lang        string // "en", "fa" or "ar": direction, digits
 	Title       string
 	FunnelTitle string
 	Funnel      []Bar // stage funnel bars, top rung first
+	// FunnelNotes is optional, one per bar (missing ones are blank), each
+	// drawn small and grey after the bar's count: the moves since the last
+	// digest or the conversion from the rung above ("+12", "45%"), in the
+	// reader's words and digits.
+	FunnelNotes []string
 	TrendTitle  string
 	Days        []string // 14 day labels, oldest first, already formatted
 	Series      []Series // one per rep
@@ -54,9 +69,12 @@ type Digest struct {
 // Width is the width of every chart in pixels: a phone screen's full width.
 const Width = 1080
 
-// rtl reports whether lang is written right to left.
+// rtl reports whether lang ("fa", "ar-AE", …) is written right to left.
 func rtl(lang string) bool {
-	switch lang {
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	switch strings.ToLower(lang) {
 	case "fa", "ar", "he", "ur":
 		return true
 	}
@@ -67,12 +85,10 @@ func rtl(lang string) bool {
 // content. Empty parts (no funnel, no days) are left out; no input makes it
 // panic.
 func Render(d Digest) ([]byte, error) {
+	d = bounded(d)
 	f, err := loadFonts()
 	if err != nil {
 		return nil, err
-	}
-	if d.Number == nil {
-		d.Number = strconv.Itoa
 	}
 	c := paintDigest(d, f)
 	var buf bytes.Buffer
@@ -80,4 +96,35 @@ func Render(d Digest) ([]byte, error) {
 		return nil, fmt.Errorf("chart: encode png: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// MaxValue is the largest count drawn; larger ones are drawn as MaxValue,
+// negative ones as zero.
+const MaxValue = 1_000_000_000_000
+
+// bounded gives d a Number and cuts it to the bounds above, on copies: the
+// caller's slices are left as they are.
+func bounded(d Digest) Digest {
+	if d.Number == nil {
+		d.Number = strconv.Itoa
+	}
+	clamp := func(v int) int { return min(max(v, 0), MaxValue) }
+	funnel := d.Funnel[:min(len(d.Funnel), MaxBars)]
+	d.Funnel = make([]Bar, len(funnel))
+	for i, b := range funnel {
+		d.Funnel[i] = Bar{Label: b.Label, Value: clamp(b.Value)}
+	}
+	drop := max(len(d.Days)-MaxDays, 0)
+	d.Days = d.Days[drop:]
+	series := d.Series[:min(len(d.Series), MaxReps)]
+	d.Series = make([]Series, len(series))
+	for i, s := range series {
+		d.Series[i] = Series{Label: s.Label, Values: make([]int, len(d.Days))}
+		for j := range d.Series[i].Values {
+			if k := drop + j; k < len(s.Values) {
+				d.Series[i].Values[j] = clamp(s.Values[k])
+			}
+		}
+	}
+	return d
 }

@@ -1,13 +1,14 @@
 package chart
 
 // funnel is the stage funnel card: one horizontal bar per rung, its label at
-// the start side and its count just past the bar's end.
+// the start side and its count just past the bar's end, then its note.
 type funnel struct {
 	t      *typesetter
 	title  string
 	bars   []Bar
 	labels []line
 	values []line
+	notes  []line
 	max    int
 	// labelEnd and barStart, barEnd are the logical x of the label column's
 	// end and of the bars' room.
@@ -17,22 +18,35 @@ type funnel struct {
 var (
 	funnelLabel = style{size: labelSize, color: ink}
 	funnelValue = style{size: labelSize, bold: true, color: ink}
+	funnelNote  = style{size: smallSize, color: muted}
 )
+
+// noteGap is the room between a rung's count and its note.
+const noteGap = 12
 
 func newFunnel(t *typesetter, d Digest) *funnel {
 	f := &funnel{t: t, title: d.FunnelTitle, bars: d.Funnel}
 	if len(f.bars) == 0 {
 		return f
 	}
+	room := float64(contentEnd - contentStart)
 	valueWidth := 0
-	for _, b := range f.bars {
+	for i, b := range f.bars {
 		v := max(b.Value, 0)
 		f.max = max(f.max, v)
-		l := t.shape(d.Number(v), funnelValue)
-		f.values = append(f.values, l)
-		valueWidth = max(valueWidth, l.px())
+		value := t.shape(d.Number(v), funnelValue)
+		var note line
+		if i < len(d.FunnelNotes) {
+			note = t.fit(d.FunnelNotes[i], funnelNote, int(room*0.22))
+		}
+		f.values = append(f.values, value)
+		f.notes = append(f.notes, note)
+		w := value.px()
+		if note.px() > 0 {
+			w += noteGap + note.px()
+		}
+		valueWidth = max(valueWidth, w)
 	}
-	room := float64(contentEnd - contentStart)
 	labelMax := int(room * 0.36)
 	labelWidth := 0
 	for _, b := range f.bars {
@@ -50,14 +64,14 @@ func (f *funnel) height() int {
 	if len(f.bars) == 0 {
 		return 0
 	}
-	return pad + headHeight + len(f.bars)*funnelRow + pad - (funnelRow - funnelBar)
+	return pad + headRoom(f.title) + len(f.bars)*funnelRow + pad - (funnelRow - funnelBar)
 }
 
 // paint draws the card's inside from y down.
 func (f *funnel) paint(c *canvas, y int) {
 	t := f.t
 	heading(c, t, f.title, y)
-	y += headHeight
+	y += headRoom(f.title)
 	asc, desc := t.metrics(funnelLabel)
 	room := f.barEnd - f.barStart
 	for i, b := range f.bars {
@@ -78,5 +92,6 @@ func (f *funnel) paint(c *canvas, y int) {
 			c.rect(f.barStart, end, top, top+funnelBar, funnelBar/2, blend(funnelTop, funnelBottom, shade))
 		}
 		c.text(t, f.values[i], end+14, baseline, atStart, funnelValue)
+		c.text(t, f.notes[i], end+14+float64(f.values[i].px()+noteGap), baseline, atStart, funnelNote)
 	}
 }

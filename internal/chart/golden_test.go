@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -43,8 +44,11 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("read golden (run with -update to create it): %v", err)
 			}
 			if msg := compare(t, got, want); msg != "" {
-				_ = os.WriteFile(filepath.Join(t.TempDir(), "got.png"), got, 0o644)
-				t.Errorf("%s differs from the golden image: %s (rerun with -update if the change is meant)", path, msg)
+				gotPath := filepath.Join(os.TempDir(), "chart_digest_"+lang+"_got.png")
+				if err := os.WriteFile(gotPath, got, 0o644); err != nil {
+					gotPath = err.Error()
+				}
+				t.Errorf("%s differs from the golden image: %s; drawn now: %s (rerun with -update if the change is meant)", path, msg, gotPath)
 			}
 		})
 	}
@@ -78,23 +82,28 @@ func decode(tb testing.TB, b []byte) image.Image {
 // differing counts the pixels of a and b (of one size) with a channel more
 // than channelTolerance apart.
 func differing(a, b image.Image) int {
+	pa, pb := toRGBA(a), toRGBA(b)
 	n := 0
-	r := a.Bounds()
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			ar, ag, ab, aa := a.At(x, y).RGBA()
-			br, bg, bb, ba := b.At(x, y).RGBA()
-			if far(ar, br) || far(ag, bg) || far(ab, bb) || far(aa, ba) {
+	for i := 0; i+3 < len(pa.Pix); i += 4 {
+		for k := range 4 {
+			if d := int(pa.Pix[i+k]) - int(pb.Pix[i+k]); d > channelTolerance || -d > channelTolerance {
 				n++
+				break
 			}
 		}
 	}
 	return n
 }
 
-func far(a, b uint32) bool {
-	d := int(a>>8) - int(b>>8)
-	return d > channelTolerance || -d > channelTolerance
+// toRGBA returns img as an *image.RGBA at the origin, converting it if need be.
+func toRGBA(img image.Image) *image.RGBA {
+	if m, ok := img.(*image.RGBA); ok && m.Rect.Min == (image.Point{}) && m.Stride == 4*m.Rect.Dx() {
+		return m
+	}
+	b := img.Bounds()
+	m := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(m, m.Bounds(), img, b.Min, draw.Src)
+	return m
 }
 
 func formatShare(n, total int) string {

@@ -13,7 +13,7 @@ const (
 
 	titleSize    = 46
 	headSize     = 34 // a card's title
-	headHeight   = 64
+	headHeight   = 64 // a card title's room, when it has one
 	labelSize    = 28
 	smallSize    = 23
 	legendSize   = 26
@@ -109,4 +109,12 @@ func heading(c *canvas, t *typesetter, s string, y int) {
 	st := style{size: headSize, bold: true, color: ink}
 	asc, _ := t.metrics(st)
 	c.text(t, t.fit(s, st, contentEnd-contentStart), contentStart, y+asc, atStart, st)
+}
+
+// headRoom is the room a card's title takes: none when it has none.
+func headRoom(title string) int {
+	if title == "" {
+		return 0
+	}
+	return headHeight
 }

@@ -17,12 +17,25 @@ import (
 type canvas struct {
 	img *image.RGBA
 	rtl bool
+
+	// One rasterizer, pointed at each shape's view in turn, so that its
+	// buffers are reused from shape to shape.
+	scanner *rasterx.ScannerGV
+	filler  *rasterx.Filler
+	stroker *rasterx.Stroker
 }
 
 func newCanvas(width, height int, rtl bool, bg color.RGBA) *canvas {
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), &image.Uniform{C: bg}, image.Point{}, draw.Src)
-	return &canvas{img: img, rtl: rtl}
+	scanner := rasterx.NewScannerGV(0, 0, img, image.Rectangle{})
+	return &canvas{
+		img:     img,
+		rtl:     rtl,
+		scanner: scanner,
+		filler:  rasterx.NewFiller(0, 0, scanner),
+		stroker: rasterx.NewStroker(0, 0, scanner),
+	}
 }
 
 // view returns the pixels of img inside r as an image of their own whose
@@ -51,20 +64,20 @@ func (c *canvas) fill(x0, y0, x1, y1 float64, col color.RGBA, add func(a rasterx
 	if !ok {
 		return
 	}
-	w, h := v.Rect.Dx(), v.Rect.Dy()
-	scanner := rasterx.NewScannerGV(w, h, v, v.Rect)
+	c.scanner.Dest, c.scanner.Targ = v, v.Rect
 	var a interface {
 		rasterx.Adder
 		SetColor(interface{})
+		SetBounds(w, h int)
 		Draw()
 	}
 	if stroke > 0 {
-		s := rasterx.NewStroker(w, h, scanner)
-		s.SetStroke(fixed.Int26_6(stroke*64), 4<<6, rasterx.RoundCap, rasterx.RoundCap, rasterx.RoundGap, rasterx.Round)
-		a = s
+		c.stroker.SetStroke(fixed.Int26_6(stroke*64), 4<<6, rasterx.RoundCap, rasterx.RoundCap, rasterx.RoundGap, rasterx.Round)
+		a = c.stroker
 	} else {
-		a = rasterx.NewFiller(w, h, scanner)
+		a = c.filler
 	}
+	a.SetBounds(v.Rect.Dx(), v.Rect.Dy())
 	a.SetColor(col)
 	add(a, float64(off.X), float64(off.Y))
 	a.Draw()
@@ -140,6 +153,35 @@ func (c *canvas) polyline(pts []float64, w float64, col color.RGBA) {
 			p.Stop(false)
 		}, w)
 	}
+}
+
+// polylines strokes many logical polylines of one colour and width as one
+// path on one rasterizer: where they cross they are drawn once, and fifty
+// grey lines cost one pass over their bounding box.
+func (c *canvas) polylines(lines [][]float64, w float64, col color.RGBA) {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, pts := range lines {
+		for i := 0; i+1 < len(pts); i += 2 {
+			x := c.x(pts[i])
+			x0, x1 = min(x0, x), max(x1, x)
+			y0, y1 = min(y0, pts[i+1]), max(y1, pts[i+1])
+		}
+	}
+	if x0 > x1 {
+		return
+	}
+	c.fill(x0-w, y0-w, x1+w, y1+w, col, func(p rasterx.Adder, dx, dy float64) {
+		for _, pts := range lines {
+			if len(pts) < 4 {
+				continue
+			}
+			p.Start(rasterx.ToFixedP(c.x(pts[0])-dx, pts[1]-dy))
+			for i := 2; i+1 < len(pts); i += 2 {
+				p.Line(rasterx.ToFixedP(c.x(pts[i])-dx, pts[i+1]-dy))
+			}
+			p.Stop(false)
+		}
+	}, w)
 }
 
 // hline draws a horizontal rule of thickness w across the logical [x0, x1].

@@ -17,6 +17,10 @@ import (
 // ellipsis ends a label cut to fit its room.
 const ellipsis = '…'
 
+// maxRunes is more than any line of the chart can show: a longer label is
+// cut to it before it is fitted, so that fitting stays quick.
+const maxRunes = 300
+
 // style is how one piece of text looks.
 type style struct {
 	size  int  // pixels per em
@@ -94,7 +98,30 @@ type leveled struct {
 
 // shape shapes s as one line in the reader's paragraph direction.
 func (t *typesetter) shape(s string, st style) line {
-	return t.shapeRunes([]rune(s), st)
+	return t.shapeRunes(t.oneLine(s), st)
+}
+
+// oneLine returns the runes of s ready to shape: every control character (a
+// newline, a tab) and paragraph separator as a space, since a label is one
+// line and the bidi algorithm would stop at the first paragraph's end; and
+// without the characters the font cannot draw (an emoji in a rep's name),
+// which would show as empty boxes. Format characters (bidi isolates, ZWNJ)
+// and marks are kept for the shaper.
+func (t *typesetter) oneLine(s string) []rune {
+	text := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			r = ' '
+		case unicode.Is(unicode.Cf, r) || unicode.Is(unicode.M, r):
+		default:
+			if _, ok := t.regular.NominalGlyph(r); !ok {
+				continue
+			}
+		}
+		text = append(text, r)
+	}
+	return text
 }
 
 func (t *typesetter) shapeRunes(text []rune, st style) line {
@@ -184,7 +211,10 @@ func (t *typesetter) fit(s string, st style, maxWidth int) line {
 	if l.px() <= maxWidth {
 		return l
 	}
-	text := []rune(s)
+	text := t.oneLine(s)
+	if len(text) > maxRunes {
+		text = text[:maxRunes]
+	}
 	var best line
 	buf := make([]rune, 0, len(text)+1)
 	lo, hi := 0, len(text)-1 // the kept rune count lies in [lo, hi]
@@ -218,14 +248,16 @@ func cut(buf, text []rune, n int) []rune {
 }
 
 // draw rasterizes l with its left edge at x and its baseline at y, each run
-// on a view of img just around it.
+// on a view of img just around its glyphs' ink.
 func (t *typesetter) draw(img *image.RGBA, l line, x, y int, st style) {
 	t.pen.FontSize = float32(st.size)
 	t.pen.Color = st.color
-	over := st.size // room for ascenders, descenders and overhangs
+	side := st.size/4 + 2 // ink may reach past the advance: a swash, a bearing
 	for _, run := range l.runs {
 		w := run.Advance.Ceil()
-		v, off, ok := view(img, image.Rect(x-over, y-2*over, x+w+over, y+over))
+		up := max(run.GlyphBounds.Ascent, run.LineBounds.Ascent).Ceil() + 2
+		down := -min(run.GlyphBounds.Descent, run.LineBounds.Descent).Floor() + 2
+		v, off, ok := view(img, image.Rect(x-side, y-up, x+w+side, y+down))
 		if ok {
 			t.pen.DrawShapedRunAt(run, v, x-off.X, y-off.Y)
 		}

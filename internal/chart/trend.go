@@ -190,7 +190,7 @@ func (tr *trend) height() int {
 		return 0
 	}
 	rows := (len(tr.legend) + legendColumns - 1) / legendColumns
-	h := pad + headHeight + plotHeight + daysHeight + pad
+	h := pad + headRoom(tr.title) + plotHeight + daysHeight + pad
 	if rows > 0 {
 		h += legendGapTop + rows*legendRow
 	}

@@ -6,15 +6,17 @@ import "math"
 func (tr *trend) paint(c *canvas, y int) {
 	t := tr.t
 	heading(c, t, tr.title, y)
-	y += headHeight
+	y += headRoom(tr.title)
 	plotTop, plotBottom := float64(y+10), float64(y+plotHeight-10)
 	yOf := func(v int) float64 {
 		return plotBottom - (plotBottom-plotTop)*float64(v)/float64(tr.step*gridLines)
 	}
 	tr.paintGrid(c, yOf)
-	for _, p := range tr.others {
-		c.polyline(tr.points(p.values, yOf), 2, p.color)
+	grey := make([][]float64, len(tr.others))
+	for i, p := range tr.others {
+		grey[i] = tr.points(p.values, yOf)
 	}
+	c.polylines(grey, 2, othersInk)
 	for i := len(tr.shown) - 1; i >= 0; i-- {
 		p := tr.shown[i]
 		pts := tr.points(p.values, yOf)
