@@ -76,7 +76,8 @@ func (b *Bot) renderDigestChart(ctx context.Context, n outbound.Notification) (o
 }
 
 // digestChart is the chart of d in the reader's language: the funnel's
-// rungs top first, and each rep's activities over the last 14 days.
+// rungs top first (with the moves onto each since the last digest), and
+// each rep's activities over the last 14 days.
 func (r *req) digestChart(d digest.Data) chart.Digest {
 	lang := r.lang()
 	c := chart.Digest{Lang: lang, Title: r.t("digest.chart.title", nil), FunnelTitle: r.t("digest.chart.funnel", nil),
@@ -84,6 +85,11 @@ func (r *req) digestChart(d digest.Data) chart.Digest {
 	for _, row := range d.Funnel {
 		if digest.Rung(row.Stage) {
 			c.Funnel = append(c.Funnel, chart.Bar{Label: row.Stage.Name(lang), Value: row.Now})
+			note := ""
+			if row.MovedIn > 0 {
+				note = r.t("digest.chart.moved", map[string]any{"N": row.MovedIn})
+			}
+			c.FunnelNotes = append(c.FunnelNotes, note)
 		}
 	}
 	cal := r.staffCal()
