@@ -31,6 +31,9 @@ func (r *req) periodLabel(p digest.Period) string {
 	from := format.Date(r.lang(), r.staffCal(), p.From.In(loc))
 	switch p.Kind {
 	case digest.SinceLast:
+		if p.First {
+			return r.t("digest.period.first", map[string]any{"From": r.dateTime(p.From)})
+		}
 		return r.t("digest.period.last", map[string]any{"From": r.dateTime(p.From)})
 	case digest.Today, digest.Yesterday:
 		return r.t("digest.period."+string(p.Kind), map[string]any{"Date": from})

@@ -34,6 +34,7 @@ func (k PeriodKind) Valid() bool {
 type Period struct {
 	Kind     PeriodKind
 	From, To time.Time
+	First    bool // SinceLast with no digest before: the last day
 }
 
 // Midnight is local midnight of t's day in loc.
@@ -92,10 +93,10 @@ const MaxSinceLast = 7 * 24 * time.Hour
 // scheduled digest (the day before when there was none, a week at most)
 // to now.
 func SinceLastPeriod(last, now time.Time) Period {
-	from := last
-	if from.IsZero() {
-		from = now.Add(-24 * time.Hour)
+	if last.IsZero() {
+		return Period{Kind: SinceLast, From: now.Add(-24 * time.Hour), To: now, First: true}
 	}
+	from := last
 	if now.Sub(from) > MaxSinceLast {
 		from = now.Add(-MaxSinceLast)
 	}

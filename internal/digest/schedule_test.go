@@ -73,3 +73,16 @@ func TestPeriods(t *testing.T) {
 		}
 	}
 }
+
+func TestSinceLastPeriod(t *testing.T) {
+	now := time.Date(2026, 12, 5, 4, 30, 0, 0, time.UTC)
+	if p := SinceLastPeriod(time.Time{}, now); !p.First || !p.From.Equal(now.Add(-24*time.Hour)) {
+		t.Errorf("first digest: %+v, want the last 24 hours", p)
+	}
+	if p := SinceLastPeriod(now.Add(-48*time.Hour), now); p.First || !p.From.Equal(now.Add(-48*time.Hour)) {
+		t.Errorf("after a weekend: %+v, want since the last digest", p)
+	}
+	if p := SinceLastPeriod(now.AddDate(0, -1, 0), now); !p.From.Equal(now.Add(-MaxSinceLast)) {
+		t.Errorf("after a month's pause: %+v, want a week at most", p)
+	}
+}
