@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/telecrm/crmbot/internal/chart"
 	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/i18n"
 	"github.com/telecrm/crmbot/internal/outbound"
@@ -74,6 +75,8 @@ type Bot struct {
 	onboarding OnboardingStore
 	links      CustomerLinkStore
 	relay      RelayStore
+	digests    DigestStore   // digest.go
+	chart      ChartRenderer // the digest's chart
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
@@ -115,6 +118,7 @@ func New(d Deps) *Bot {
 	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.links, b.relay = d.Store, d.Store
 	b.surveys, b.surveyStages = d.Store, d.Store
+	b.digests, b.chart = d.Store, chart.Render
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -139,6 +143,7 @@ func (b *Bot) routes() {
 	b.routesToday()
 	b.routesCustomerLink()
 	b.routesSurveys()
+	b.routesDigest()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

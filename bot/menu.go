@@ -34,8 +34,8 @@ var publicMenu = []string{"start", "help"}
 // this to the handlers.
 var roleMenus = map[crm.Role][]string{
 	crm.RoleRep:     {"today", "new", "find", "settings", "menu", "help", "cancel"},
-	crm.RoleManager: {"today", "new", "find", "team", "surveys", "invite", "settings", "menu", "help", "cancel"},
-	crm.RoleAdmin:   {"today", "new", "find", "team", "surveys", "invite", "staff", "teams", "pipeline", "settings", "menu", "help", "cancel", "orgname"},
+	crm.RoleManager: {"today", "new", "find", "team", "digest", "surveys", "invite", "settings", "menu", "help", "cancel"},
+	crm.RoleAdmin:   {"today", "new", "find", "team", "digest", "surveys", "invite", "staff", "teams", "pipeline", "settings", "menu", "help", "cancel", "orgname"},
 }
 
 // DefaultMenus returns the menu of everyone who is not working staff, by

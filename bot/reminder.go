@@ -25,6 +25,8 @@ func (b *Bot) Renderers() map[string]func(ctx context.Context, n outbound.Notifi
 		kindReminder:     b.renderReminder,
 		kindEscalation:   b.renderEscalation,
 		kindDateGreeting: b.renderDateGreeting,
+		kindDigest:       b.renderDigest,
+		kindDigestChart:  b.renderDigestChart,
 	}
 	for k, f := range b.surveyRenderers() {
 		rs[k] = f

@@ -113,6 +113,9 @@ func (b *Bot) showSettings(r *req, edit bool) error {
 	} else if r.staff.Role == crm.RoleManager {
 		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("settings.btn.invite", nil), cb(actInvite))})
 	}
+	if getsDigest(r.staff) {
+		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("digest.btn.settings", nil), cb(actDigestSetting))})
+	}
 	return r.show(r.settingsSummary(), ikm(rows...), edit)
 }
 

@@ -29,6 +29,7 @@ type Store interface {
 	RelayStore
 	SurveyStore
 	SurveyStageStore
+	DigestStore
 }
 
 // StaffStore finds staff members.

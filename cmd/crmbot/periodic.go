@@ -53,6 +53,10 @@ func (a *app) periodicTasks() []periodicTask {
 			_, err := schedule.Surveys{Store: a.db, Notify: a.scheduler, Org: a.cfg.Location(), DefaultLocale: a.cfg.DefaultLocale}.RunOnce(ctx, a.opts.clock()())
 			return err
 		}},
+		{"digests", time.Minute, func(ctx context.Context) error {
+			_, err := schedule.Digests{Store: a.db, Notify: a.scheduler}.RunOnce(ctx, a.opts.clock()())
+			return err
+		}},
 		{"retention", 10 * time.Minute, func(ctx context.Context) error { _, err := retention.RunOnce(ctx); return err }},
 	}
 }

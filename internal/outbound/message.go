@@ -102,4 +102,6 @@ const (
 	// to the customer; both carry their Message.
 	KindCustomerMessage = "customer_message"
 	KindRepReply        = "rep_reply"
+	KindDigest          = "digest"       // a manager's scheduled digest, its text (RefID: the manager)
+	KindDigestChart     = "digest_chart" // the same digest's chart, a photo (RefID: the manager)
 )
