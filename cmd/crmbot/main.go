@@ -66,7 +66,7 @@ type command struct {
 }
 
 func commands() map[string]command {
-	return map[string]command{
+	cmds := map[string]command{
 		"run":     {"run the bot against Telegram or any Bot API server", cmdRun},
 		"migrate": {"apply database migrations (up) or show their status", cmdMigrate},
 		"invite":  {"print a one-time staff invite link", cmdInvite},
@@ -76,6 +76,10 @@ func commands() map[string]command {
 		"version": {"print the version", cmdVersion},
 		"health":  {"check that a running crmbot is alive and ready (for container health checks)", cmdHealth},
 	}
+	for name, c := range transferCommands() {
+		cmds[name] = c
+	}
+	return cmds
 }
 
 // exitCode maps an error to the process's exit status: 2 for bad usage or

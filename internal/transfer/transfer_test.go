@@ -1,0 +1,57 @@
+package transfer
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestEscapeAndFormula(t *testing.T) {
+	for _, tt := range []struct {
+		in, esc string
+		formula bool
+	}{
+		{"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", true},
+		{"+989121234567", "'+989121234567", false},
+		{"-5", "'-5", false},
+		{"-cmd|x", "'-cmd|x", true},
+		{"@SUM(A1)", "'@SUM(A1)", true},
+		{"@rep_b", "'@rep_b", false},
+		{"\tx", "'\tx", true},
+		{"علی", "علی", false},
+		{"'=x", "''=x", false},
+	} {
+		if got := Escape(tt.in); got != tt.esc {
+			t.Errorf("Escape(%q) = %q, want %q", tt.in, got, tt.esc)
+		}
+		if got := Unescape(Escape(tt.in)); got != tt.in {
+			t.Errorf("Unescape(Escape(%q)) = %q", tt.in, got)
+		}
+		if got := IsFormula(tt.in); got != tt.formula {
+			t.Errorf("IsFormula(%q) = %v, want %v", tt.in, got, tt.formula)
+		}
+	}
+}
+
+func TestRecordsRefusesBadFiles(t *testing.T) {
+	for _, tt := range []struct {
+		name, data, code string
+	}{
+		{"not utf-8", "name\n\xff\n", CodeNotUTF8},
+		{"empty", " \n", CodeEmpty},
+		{"wrong header", "name,fone\nA,1\n", CodeBadHeader},
+		{"no name column", "phone\n0912\n", CodeBadHeader},
+		{"header only", "name,phone\n", CodeNoRows},
+		{"open quote", "name\n\"A\n", CodeBadCSV},
+		{"formula", "name\n=1+1\n", CodeFormula},
+	} {
+		_, _, err := Records([]byte(tt.data))
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Code != tt.code {
+			t.Errorf("%s: %v, want %s", tt.name, err, tt.code)
+		}
+	}
+	recs, _, err := Records([]byte("\uFEFFنام;تلفن;یادداشت\nعلی;۰۹۱۲۳۴۵۶۷۸۹;'=x\n"))
+	if err != nil || len(recs) != 1 || recs[0].Cells[ColName] != "علی" || recs[0].Cells[ColNotes] != "=x" || recs[0].Line != 2 {
+		t.Errorf("Persian header, semicolons, BOM: %+v %v", recs, err)
+	}
+}
