@@ -127,3 +127,13 @@ func RelationshipDue(level int, lastContact, lastPlanned, now time.Time) string 
 	}
 	return ""
 }
+
+// RelationTarget is a customer whose relationship level may call for a
+// check-in or a review meeting.
+type RelationTarget struct {
+	CustomerID  int64
+	OwnerID     int64
+	Level       int // the customer's own, else the business's
+	LastContact time.Time
+	LastPlanned time.Time
+}

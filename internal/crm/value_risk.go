@@ -297,3 +297,13 @@ func SegmentOf(v int64, all []int64) Segment {
 	}
 	return SegmentLow
 }
+
+// Rhythm is one buyer's rhythm as the risk sweep reads it.
+type Rhythm struct {
+	CustomerID int64
+	OwnerID    int64 // 0: in the pool
+	Last       time.Time
+	Interval   time.Duration
+	Risk       RiskLevel // as stored
+	WinBack    bool      // a win-back follow-up was planned this episode
+}
