@@ -72,6 +72,8 @@ type Bot struct {
 	stages     StageStore
 	teams      TeamStore
 	onboarding OnboardingStore
+	purchases  PurchaseStore
+	policies   PolicyStore
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
@@ -107,6 +109,7 @@ func New(d Deps) *Bot {
 		flows: map[string]flowFunc{}}
 	b.today, b.people, b.state, b.customers, b.activities = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
+	b.purchases, b.policies = d.Store, d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -129,6 +132,7 @@ func (b *Bot) routes() {
 	b.routesFollowUps()
 	b.routesDates()
 	b.routesToday()
+	b.routesPurchases()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

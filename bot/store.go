@@ -25,6 +25,8 @@ type Store interface {
 	ActivityStore
 	FollowUpStore
 	DateStore
+	PurchaseStore
+	PolicyStore
 }
 
 // StaffStore finds staff members.
