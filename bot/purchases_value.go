@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"math"
 	"time"
 
@@ -50,4 +51,15 @@ func (b *Bot) valueLines(r *req, c crm.Customer) ([]string, error) {
 // intervalDays is an interval in whole days, at least one.
 func intervalDays(d time.Duration) int {
 	return max(1, int(math.Round(d.Hours()/24)))
+}
+
+// PlannedNote is the note of a follow-up the risk sweep plans (kind
+// "winback", "checkin" or "review"), in the assignee's language: what
+// schedule.Risk.Note asks for.
+func (b *Bot) PlannedNote(ctx context.Context, kind string, _, assigneeID int64) string {
+	lang := b.d.DefaultLocale
+	if s, err := b.people.StaffByID(ctx, assigneeID); err == nil && s.Locale != "" {
+		lang = s.Locale
+	}
+	return b.d.I18n.For(lang).T("value.note."+kind, nil)
 }
