@@ -77,6 +77,8 @@ type Bot struct {
 	relay      RelayStore
 	digests    DigestStore   // digest.go
 	chart      ChartRenderer // the digest's chart
+	purchases  PurchaseStore
+	policies   PolicyStore
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
@@ -119,6 +121,7 @@ func New(d Deps) *Bot {
 	b.links, b.relay = d.Store, d.Store
 	b.surveys, b.surveyStages = d.Store, d.Store
 	b.digests, b.chart = d.Store, chart.Render
+	b.purchases, b.policies = d.Store, d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -144,6 +147,7 @@ func (b *Bot) routes() {
 	b.routesCustomerLink()
 	b.routesSurveys()
 	b.routesDigest()
+	b.routesPurchases()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

@@ -108,6 +108,11 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 	if c.RelationshipLevel > 0 {
 		lines = append(lines, r.t("card.relationship", map[string]any{"Level": r.t("card.level."+strconv.Itoa(c.RelationshipLevel), nil)}))
 	}
+	value, err := b.valueLines(r, c)
+	if err != nil {
+		return "", err
+	}
+	lines = append(lines, value...)
 	lines = append(lines, r.dateLines(dates)...)
 	return joinWithin(lines, maxCardRunes), nil
 }
@@ -187,6 +192,7 @@ func cardKeyboard(r *req, c crm.Customer) *models.InlineKeyboardMarkup {
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.call", nil), cb(actLogCall, cid)), ib(r.t("card.btn.visit", nil), cb(actLogVisit, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.note", nil), cb(actNote, cid)), ib(r.t("card.btn.followup", nil), cb(actFollowUp, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.stage", nil), cb(actStageMenu, cid)), history},
+		[]models.InlineKeyboardButton{ib(r.t("card.btn.purchases", nil), cb(actPurchases, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.more", nil), cb(actMore, cid)), linkButton(r, c)},
 	))
 }

@@ -35,7 +35,7 @@ var publicMenu = []string{"start", "help"}
 var roleMenus = map[crm.Role][]string{
 	crm.RoleRep:     {"today", "new", "find", "settings", "menu", "help", "cancel"},
 	crm.RoleManager: {"today", "new", "find", "team", "digest", "surveys", "invite", "settings", "menu", "help", "cancel"},
-	crm.RoleAdmin:   {"today", "new", "find", "team", "digest", "surveys", "invite", "staff", "teams", "pipeline", "settings", "menu", "help", "cancel", "orgname"},
+	crm.RoleAdmin:   {"today", "new", "find", "team", "digest", "surveys", "invite", "staff", "teams", "pipeline", "policy", "settings", "menu", "help", "cancel", "orgname"},
 }
 
 // DefaultMenus returns the menu of everyone who is not working staff, by

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -143,7 +144,7 @@ func (b *Bot) askReason(r *req, c crm.Customer, m crm.StageMove) error {
 	}
 	var btns []models.InlineKeyboardButton
 	for i, p := range crm.ReasonPresets {
-		if p == "other" {
+		if p == "other" || !slices.Contains(crm.ReasonsFor(m.To), p) {
 			continue // "other" needs a text: typing one is the same thing
 		}
 		btns = append(btns, ib(r.t("stage.reason."+p, nil), cb(actStageReason, id(c.ID), id(m.To.ID), strconv.Itoa(i))))

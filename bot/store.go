@@ -30,6 +30,8 @@ type Store interface {
 	SurveyStore
 	SurveyStageStore
 	DigestStore
+	PurchaseStore
+	PolicyStore
 }
 
 // StaffStore finds staff members.

@@ -57,6 +57,10 @@ func (a *app) periodicTasks() []periodicTask {
 			_, err := schedule.Digests{Store: a.db, Notify: a.scheduler}.RunOnce(ctx, a.opts.clock()())
 			return err
 		}},
+		{"value_risk", time.Hour, func(ctx context.Context) error {
+			_, err := schedule.Risk{Store: a.db, Locale: a.cfg.DefaultLocale, Note: a.bot.PlannedNote}.RunOnce(ctx, a.opts.clock()())
+			return err
+		}},
 		{"retention", 10 * time.Minute, func(ctx context.Context) error { _, err := retention.RunOnce(ctx); return err }},
 	}
 }

@@ -54,7 +54,25 @@ type StageMove struct {
 }
 
 // ReasonPresets are the quick reasons offered for side exits and losses.
-var ReasonPresets = []string{"price", "no_budget", "competitor", "no_need", "bad_credit", "unreachable", "other"}
+var ReasonPresets = []string{"price", "no_budget", "competitor", "no_need", "bad_credit", "unreachable", "other", "unprofitable"}
+
+// DisqualifyPresets are the reasons offered for disqualifying a prospect
+// (DOMAIN.md §1: unprofitable or poor credit; any other is typed).
+var DisqualifyPresets = []string{"unprofitable", "bad_credit"}
+
+// ReasonsFor are the preset reasons offered for moving into stage s.
+func ReasonsFor(s Stage) []string {
+	if s.Key == "disqualified" {
+		return DisqualifyPresets
+	}
+	var out []string
+	for _, p := range ReasonPresets {
+		if p != "unprofitable" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // Validate enforces the stage rules: the target is a live stage of the same
 // pipeline, differs from the current one, and side exits and losses carry a

@@ -20,6 +20,7 @@ var currencies = map[string]currency{
 	"AED": {2, map[string]string{English: "AED", Persian: "درهم", Arabic: "درهم"}, ""},
 	"SAR": {2, map[string]string{English: "SAR", Persian: "ریال سعودی", Arabic: "ريال"}, ""},
 	"USD": {2, map[string]string{English: "USD", Persian: "دلار", Arabic: "دولار"}, "$"},
+	"EUR": {2, map[string]string{English: "EUR", Persian: "یورو", Arabic: "يورو"}, "€"},
 }
 
 // CurrencyDigits returns the number of minor-unit digits of an ISO 4217 code

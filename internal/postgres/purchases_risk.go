@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/telecrm/crmbot/internal/crm"
+)
+
+// Rhythms returns every live customer with a purchase rhythm, for the
+// risk sweep to judge.
+func (db *DB) Rhythms(ctx context.Context) (rs []crm.Rhythm, err error) {
+	defer wrap(&err, "rhythms")
+	rows, err := db.q(ctx).Query(ctx, `SELECT v.customer_id, coalesce(c.owner_id, 0), v.last_invoice_at, v.interval_seconds, v.risk,
+			v.winback_at IS NOT NULL
+		FROM customer_values v JOIN customers c ON c.id = v.customer_id
+		WHERE v.interval_seconds > 0 AND c.deleted_at IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Rhythm, error) {
+		var r crm.Rhythm
+		var secs int64
+		var risk string
+		err := row.Scan(&r.CustomerID, &r.OwnerID, &r.Last, &secs, &risk, &r.WinBack)
+		r.Interval, r.Risk = time.Duration(secs)*time.Second, crm.RiskLevel(risk)
+		return r, err
+	})
+}
+
+// SetRisks stores the risk level of each customer named, in one statement.
+func (db *DB) SetRisks(ctx context.Context, ids []int64, risks []crm.RiskLevel) (err error) {
+	defer wrap(&err, "set risks")
+	if len(ids) == 0 {
+		return nil
+	}
+	rs := make([]string, len(risks))
+	for i, r := range risks {
+		rs[i] = string(r)
+	}
+	_, err = db.q(ctx).Exec(ctx, `UPDATE customer_values v SET risk = x.r
+		FROM unnest($1::bigint[], $2::text[]) AS x (c, r) WHERE v.customer_id = x.c`, ids, rs)
+	return err
+}
+
+// PlanWinBack creates the win-back follow-up f of a customer's current
+// risk episode, once: false (and nothing created) when one was planned
+// already.
+func (db *DB) PlanWinBack(ctx context.Context, f crm.FollowUp, at time.Time) (ok bool, err error) {
+	defer wrap(&err, "plan win-back")
+	q := db.q(ctx)
+	tag, err := q.Exec(ctx, `UPDATE customer_values SET winback_at = $2 WHERE customer_id = $1 AND winback_at IS NULL`, f.CustomerID, at)
+	if err != nil || tag.RowsAffected() == 0 {
+		return false, err
+	}
+	out, err := db.CreateFollowUp(ctx, f, 0)
+	if err != nil {
+		return false, err
+	}
+	_, err = q.Exec(ctx, `UPDATE customer_values SET winback_id = $2 WHERE customer_id = $1`, f.CustomerID, out.ID)
+	return err == nil, err
+}
+
+// RelationTargets returns live, owned customers whose level (their own,
+// else business) is proactive or higher.
+func (db *DB) RelationTargets(ctx context.Context, business int) (ts []crm.RelationTarget, err error) {
+	defer wrap(&err, "relation targets")
+	rows, err := db.q(ctx).Query(ctx, `SELECT c.id, c.owner_id, coalesce(nullif(c.relationship_level, 0), $1::int),
+			coalesce(c.last_contact_at, 'epoch'), coalesce(v.relation_at, 'epoch')
+		FROM customers c LEFT JOIN customer_values v ON v.customer_id = c.id
+		WHERE c.deleted_at IS NULL AND c.owner_id IS NOT NULL
+			AND coalesce(nullif(c.relationship_level, 0), $1::int) >= $2`, business, crm.LevelProactive)
+	if err != nil {
+		return nil, err
+	}
+	epoch := time.Unix(0, 0)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.RelationTarget, error) {
+		var t crm.RelationTarget
+		err := row.Scan(&t.CustomerID, &t.OwnerID, &t.Level, &t.LastContact, &t.LastPlanned)
+		if t.LastContact.Equal(epoch) {
+			t.LastContact = time.Time{}
+		}
+		if t.LastPlanned.Equal(epoch) {
+			t.LastPlanned = time.Time{}
+		}
+		return t, err
+	})
+}
+
+// PlanRelation creates a level-driven follow-up (a check-in or a review)
+// and notes when, so the next one waits its cadence; false when another
+// sweep planned one since last.
+func (db *DB) PlanRelation(ctx context.Context, f crm.FollowUp, last, at time.Time) (ok bool, err error) {
+	defer wrap(&err, "plan relation follow-up")
+	q := db.q(ctx)
+	var lastArg *time.Time
+	if !last.IsZero() {
+		lastArg = &last
+	}
+	tag, err := q.Exec(ctx, `INSERT INTO customer_values AS v (customer_id, stale, relation_at) VALUES ($1, false, $2)
+		ON CONFLICT (customer_id) DO UPDATE SET relation_at = $2 WHERE v.relation_at IS NOT DISTINCT FROM $3`, f.CustomerID, at, lastArg)
+	if err != nil || tag.RowsAffected() == 0 {
+		return false, err
+	}
+	_, err = db.CreateFollowUp(ctx, f, 0)
+	return err == nil, err
+}

@@ -1,0 +1,137 @@
+package schedule
+
+import (
+	"context"
+	"time"
+
+	"github.com/telecrm/crmbot/internal/crm"
+)
+
+// RiskStore is what the risk sweep reads and writes.
+type RiskStore interface {
+	Tx
+	// ValuePolicy is the organisation's policy, defaults for locale.
+	ValuePolicy(ctx context.Context, locale string) (crm.ValuePolicy, error)
+	// RelationshipPolicy is the admin's relationship policy (zero: none).
+	RelationshipPolicy(ctx context.Context) (crm.RelationshipPolicy, error)
+	// RefreshStaleValues recomputes up to limit stale value rows.
+	RefreshStaleValues(ctx context.Context, p crm.ValuePolicy, now time.Time, limit int) (int, error)
+	// UpdateSegments places every buyer in a value segment.
+	UpdateSegments(ctx context.Context) (int, error)
+	// Rhythms are the live customers with a purchase rhythm.
+	Rhythms(ctx context.Context) ([]crm.Rhythm, error)
+	SetRisks(ctx context.Context, ids []int64, risks []crm.RiskLevel) error
+	// PlanWinBack creates f once per risk episode (false: planned already).
+	PlanWinBack(ctx context.Context, f crm.FollowUp, at time.Time) (bool, error)
+	// RelationTargets are owned customers at a proactive level or higher.
+	RelationTargets(ctx context.Context, business int) ([]crm.RelationTarget, error)
+	// PlanRelation creates f unless another sweep planned one since last.
+	PlanRelation(ctx context.Context, f crm.FollowUp, last, at time.Time) (bool, error)
+}
+
+// RiskBatch bounds the follow-ups and recomputed rows of one sweep; the
+// next sweep takes the rest.
+const RiskBatch = 2000
+
+// RiskReport is what one sweep did.
+type RiskReport struct {
+	Refreshed, Segmented, RiskChanged, WinBacks, Relations int
+}
+
+// Risk is the value and risk sweep: it recomputes the value of customers
+// whose purchases changed, re-ranks the value segments, flags customers
+// past their buying rhythm (crm.Risk), plans one win-back follow-up for
+// the owner per risk episode, and plans the check-ins (proactive) and
+// review meetings (partnership) the relationship policy calls for.
+type Risk struct {
+	Store RiskStore
+	// Locale is the organisation's default language (its default currency).
+	Locale string
+	// Note writes a planned follow-up's note for its assignee ("" none):
+	// kind is "winback", "checkin" or "review".
+	Note func(ctx context.Context, kind string, customerID, assigneeID int64) string
+}
+
+// RunOnce sweeps at now. Safe to run concurrently and repeatedly: each
+// follow-up is planned under a mark that commits with it.
+func (k Risk) RunOnce(ctx context.Context, now time.Time) (rep RiskReport, err error) {
+	err = k.Store.InTx(ctx, func(ctx context.Context) error {
+		p, err := k.Store.ValuePolicy(ctx, k.Locale)
+		if err != nil {
+			return err
+		}
+		if rep.Refreshed, err = k.Store.RefreshStaleValues(ctx, p, now, RiskBatch*5); err != nil {
+			return err
+		}
+		if rep.Segmented, err = k.Store.UpdateSegments(ctx); err != nil {
+			return err
+		}
+		rs, err := k.Store.Rhythms(ctx)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		var levels []crm.RiskLevel
+		for _, r := range rs {
+			level := crm.Risk(r.Last, r.Interval, p.RiskFactor, now)
+			if level != r.Risk {
+				ids, levels = append(ids, r.CustomerID), append(levels, level)
+			}
+			if level == crm.RiskNone || r.WinBack || r.OwnerID == 0 || rep.WinBacks >= RiskBatch {
+				continue
+			}
+			ok, err := k.Store.PlanWinBack(ctx, k.followUp(ctx, "winback", r.CustomerID, r.OwnerID, now), now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				rep.WinBacks++
+			}
+		}
+		rep.RiskChanged = len(ids)
+		if err := k.Store.SetRisks(ctx, ids, levels); err != nil {
+			return err
+		}
+		return k.relations(ctx, now, &rep)
+	})
+	return rep, err
+}
+
+// relations plans the follow-ups of the proactive and partnership levels.
+func (k Risk) relations(ctx context.Context, now time.Time, rep *RiskReport) error {
+	pol, err := k.Store.RelationshipPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := k.Store.RelationTargets(ctx, pol.Business.Level)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if rep.Relations >= RiskBatch {
+			return nil
+		}
+		kind := crm.RelationshipDue(t.Level, t.LastContact, t.LastPlanned, now)
+		if kind == "" {
+			continue
+		}
+		ok, err := k.Store.PlanRelation(ctx, k.followUp(ctx, kind, t.CustomerID, t.OwnerID, now), t.LastPlanned, now)
+		if err != nil {
+			return err
+		}
+		if ok {
+			rep.Relations++
+		}
+	}
+	return nil
+}
+
+// followUp is a planned follow-up for the owner, due in an hour (the
+// reminder job then reminds them within their working hours).
+func (k Risk) followUp(ctx context.Context, kind string, customerID, ownerID int64, now time.Time) crm.FollowUp {
+	f := crm.FollowUp{CustomerID: customerID, AssigneeID: ownerID, DueAt: now.Add(time.Hour)}
+	if k.Note != nil {
+		f.Note = k.Note(ctx, kind, customerID, ownerID)
+	}
+	return f
+}
