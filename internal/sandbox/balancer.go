@@ -90,15 +90,25 @@ func (lb *balancer) targets(raw string, now time.Time) ([]string, []*backend) {
 	}
 	var live, down []*backend
 	n := len(lb.backends)
+	first := -1 // the live backend whose turn it is
 	for i := range n {
-		b := lb.backends[(lb.next+i)%n]
+		k := (lb.next + i) % n
+		b := lb.backends[k]
 		if now.Before(b.downUntil) {
 			down = append(down, b)
-		} else {
-			live = append(live, b)
+			continue
 		}
+		if first < 0 {
+			first = k
+		}
+		live = append(live, b)
 	}
-	lb.next = (lb.next + 1) % n
+	// The turn passes to the backend after the one chosen, so the live
+	// ones share the deliveries evenly while another is down.
+	if first < 0 {
+		first = lb.next
+	}
+	lb.next = (first + 1) % n
 	order := append(live, down...)
 	urls := make([]string, len(order))
 	for i, b := range order {

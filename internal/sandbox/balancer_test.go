@@ -82,6 +82,11 @@ func TestWebhookBackendsRoundRobinAndFailover(t *testing.T) {
 	if n := len(rcs[1].snapshot()); n != 10 {
 		t.Errorf("the stopped backend got %d updates, want its first 10 only", n)
 	}
+	for _, i := range []int{0, 2} {
+		if n := len(rcs[i].snapshot()); n < 24 || n > 26 {
+			t.Errorf("backend %d has %d updates, want about 25 (10, then half of the 30 while backend 1 is down)", i, n)
+		}
+	}
 	st := sb.WebhookBackends()
 	if st[1].Failed != 1 || st[0].Served+st[2].Served != 50 {
 		t.Errorf("stats %+v: want backend 1 tried once after it stopped (then marked down) and the other two to serve 50", st)
