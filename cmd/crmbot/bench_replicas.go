@@ -199,7 +199,7 @@ type replicaLoad struct {
 	reps []*rep
 	mu   sync.Mutex
 	sent map[int64]search // by update id
-	per  map[int64]int   // searches posted per chat
+	per  map[int64]int    // searches posted per chat
 }
 
 // probeText is the i-th search of chat c: Latin letters only, so that
