@@ -47,8 +47,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var c benchConfig
 	var mix mixConfig
-	fs := newFlags("bench", "Measure the durable path against a local sandbox with Telegram's limits: notification drain, notification lateness, inbound webhook throughput; and the real bot under a mix of reps' actions against an echo bot (mix, in a database of its own, crmbot_bench_mix). Uses DATABASE_URL (its database is wiped of inbox and job rows) or starts a throwaway PostgreSQL.", stderr)
-	fs.StringVar(&c.scenario, "scenario", "all", "drain, lateness, inbound, mix, digest or all")
+	fs := newFlags("bench", "Measure the durable path against a local sandbox with Telegram's limits: notification drain, notification lateness, inbound webhook throughput; and the real bot under a mix of reps' actions against an echo bot (mix, in a database of its own, crmbot_bench_mix); several webhook replicas on one database, one killed midway (replicas, in crmbot_bench_replicas); the managers' digests over a million activities (digest). Uses DATABASE_URL (its database is wiped of inbox and job rows) or starts a throwaway PostgreSQL.", stderr)
+	fs.StringVar(&c.scenario, "scenario", "all", "drain, lateness, inbound, mix, replicas, digest or all (all six)")
 	fs.IntVar(&c.drainN, "n", 10000, "notifications due at once (drain)")
 	fs.Float64Var(&c.rate, "rate", 20, "notifications due per second (lateness); steps due per second in the mix's open loop (default 1000 there)")
 	fs.DurationVar(&c.steady, "duration", 60*time.Second, "how long notifications keep coming due (lateness); each measured phase of the mix")
@@ -57,6 +57,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&c.postRate, "post-rate", 1000, "updates posted per second (inbound); 0 posts as fast as the connections allow")
 	fs.IntVar(&c.conns, "conns", 40, "concurrent webhook connections at most (inbound; Telegram's max_connections)")
 	bindMixFlags(fs, &mix)
+	var reps replicasConfig
+	bindReplicasFlags(fs, &reps)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +66,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	withMix := c.scenario == "all" || c.scenario == "mix"
 	if err := mix.finish(c, set); withMix && err != nil {
+		return err
+	}
+	if err := reps.finish(c, mix, set); (c.scenario == "all" || c.scenario == "replicas") && err != nil {
 		return err
 	}
 	url := os.Getenv("DATABASE_URL")
@@ -98,11 +103,14 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"mix": func(ctx context.Context, _ *pgxpool.Pool, _ benchConfig, w io.Writer) error {
 			return benchMix(ctx, url, mix, w)
 		},
+		"replicas": func(ctx context.Context, _ *pgxpool.Pool, _ benchConfig, w io.Writer) error {
+			return benchReplicas(ctx, url, reps, w)
+		},
 		"digest": func(ctx context.Context, _ *pgxpool.Pool, _ benchConfig, w io.Writer) error {
 			return benchDigest(ctx, url, w)
 		},
 	}
-	for _, name := range []string{"drain", "lateness", "inbound", "mix", "digest"} {
+	for _, name := range []string{"drain", "lateness", "inbound", "mix", "replicas", "digest"} {
 		if c.scenario != "all" && c.scenario != name {
 			continue
 		}

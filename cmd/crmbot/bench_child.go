@@ -39,6 +39,9 @@ type childSpec struct {
 	// environment, and the per-chat spacing, which run leaves at 1 s.
 	Config       config.Config `json:"config"`
 	ChatInterval time.Duration `json:"chat_interval"`
+	// PeriodicEvery runs every periodic sweep at this interval (0: each
+	// task's own), as the replicas scenario needs to see them resume.
+	PeriodicEvery time.Duration `json:"periodic_every,omitempty"`
 	// Echo: where the Bot API is.
 	APIURL string `json:"api_url"`
 	Token  string `json:"token"`
@@ -57,8 +60,8 @@ func runBenchChild(ctx context.Context, raw string, stdout, stderr io.Writer) er
 	switch s.Kind {
 	case "app":
 		log := newLogger(stderr, s.Config.SlogLevel())
-		a, err := newApp(ctx, s.Config, appOptions{Logger: log, ChatInterval: s.ChatInterval,
-			OnReady: func(a *app) { fmt.Fprintf(stdout, "READY %s\n", a.addr) }})
+		a, err := newApp(ctx, s.Config, appOptions{Logger: log, ChatInterval: s.ChatInterval, PeriodicEvery: s.PeriodicEvery,
+			OnReady: func(a *app) { fmt.Fprintf(stdout, "READY %s %s\n", a.addr, a.river.ID()) }})
 		if err != nil {
 			return err
 		}
@@ -134,6 +137,7 @@ type child struct {
 	name   string
 	cmd    *exec.Cmd
 	addr   string // the app's ops (and webhook) address
+	river  string // the app's River client id
 	logs   *logTail
 	exited chan struct{}
 	err    error
@@ -177,7 +181,8 @@ func startChild(ctx context.Context, name string, spec childSpec) (*child, error
 		close(c.exited)
 	}()
 	select {
-	case c.addr = <-ready:
+	case line := <-ready:
+		c.addr, c.river, _ = strings.Cut(line, " ")
 		return c, nil
 	case <-c.exited:
 		return nil, fmt.Errorf("%s exited before it was ready (%v):\n%s", name, c.err, c.logs.tail())

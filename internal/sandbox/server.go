@@ -99,6 +99,8 @@ type Server struct {
 	baseMu  sync.Mutex
 	baseURL string
 	httpSrv *http.Server
+
+	lb balancer // webhook backends, if any (SetWebhookBackends)
 }
 
 // New returns a sandbox with empty state. Serve its Handler, or use Start.

@@ -229,11 +229,28 @@ func (s *Server) deliver(ctx context.Context, h *webhookRec, u *updateRec) {
 }
 
 // post sends one update; it returns "" on a 2xx answer, else the error as
-// last_error_message reports it.
+// last_error_message reports it. With webhook backends (SetWebhookBackends)
+// it tries them in the balancer's order until one answers.
 func (s *Server) post(ctx context.Context, h *webhookRec, body []byte) string {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
+	urls, backends := s.lb.targets(h.url, time.Now())
+	var fail string
+	for i, u := range urls {
+		var unreachable bool
+		fail, unreachable = s.postTo(ctx, h, u, body)
+		s.lb.record(backends[i], fail == "", unreachable, time.Now())
+		if !unreachable || ctx.Err() != nil {
+			break
+		}
+	}
+	return fail
+}
+
+// postTo posts one update to url; unreachable says the request got no
+// HTTP answer (refused, reset, timed out), so a balancer may try another.
+func (s *Server) postTo(ctx context.Context, h *webhookRec, url string, body []byte) (fail string, unreachable bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return err.Error()
+		return err.Error(), false
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if h.secret != "" {
@@ -244,16 +261,16 @@ func (s *Server) post(ctx context.Context, h *webhookRec, body []byte) string {
 		var ne net.Error
 		switch {
 		case errors.Is(err, syscall.ECONNREFUSED):
-			return "Connection refused"
+			return "Connection refused", true
 		case errors.As(err, &ne) && ne.Timeout():
-			return "Read timeout expired"
+			return "Read timeout expired", true
 		}
-		return err.Error()
+		return err.Error(), true
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return fmt.Sprintf("Wrong response from the webhook: %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		return fmt.Sprintf("Wrong response from the webhook: %d %s", resp.StatusCode, http.StatusText(resp.StatusCode)), false
 	}
-	return ""
+	return "", false
 }
