@@ -36,11 +36,7 @@ func (b *Bot) surveyRenderers() map[string]func(ctx context.Context, n outbound.
 // customerReq is a request-like view for writing to customer c outside an
 // update: their chosen language, else the organisation's.
 func (b *Bot) customerReq(ctx context.Context, c crm.Customer) *req {
-	lang := c.Chat.Locale
-	if lang == "" {
-		lang = b.d.I18n.Default()
-	}
-	return &req{ctx: ctx, b: b, customer: c, chatID: c.Chat.TelegramUserID, loc: b.d.I18n.For(lang), u: &models.Update{}}
+	return &req{ctx: ctx, b: b, customer: c, chatID: c.Chat.TelegramUserID, loc: b.CustomerLocalizer(c), u: &models.Update{}}
 }
 
 // renderSurvey writes a survey (or its reminder) to the customer in their

@@ -90,7 +90,8 @@ func (s Surveys) send(ctx context.Context, now time.Time, set crm.SurveySettings
 	if err != nil {
 		return err
 	}
-	sentNow := map[int64]bool{} // customers surveyed in this run
+	sentNow := map[int64]bool{}  // customers surveyed in this run
+	versions := map[string]int{} // wording version per kind and language, read once a run
 	for _, c := range cs {
 		sc := crm.SurveyContext{Customer: c.Customer, Skipped: c.Skipped, LastSentAt: c.LastSentAt,
 			Location: crm.SurveyZone(c.Customer.Chat.TimeZone, c.OwnerZone, s.Org), ThrottleDays: set.ThrottleDays}
@@ -108,7 +109,7 @@ func (s Surveys) send(ctx context.Context, now time.Time, set crm.SurveySettings
 		case crm.SendSurvey:
 			rep.Sent++
 			sentNow[c.Customer.ID] = true
-			err = s.sendOne(ctx, c, now)
+			err = s.sendOne(ctx, c, now, versions)
 		}
 		if err != nil {
 			return err
@@ -118,15 +119,19 @@ func (s Surveys) send(ctx context.Context, now time.Time, set crm.SurveySettings
 }
 
 // sendOne marks a survey sent in the customer's language with the wording
-// of then, and schedules its message.
-func (s Surveys) sendOne(ctx context.Context, c crm.SurveyCandidate, now time.Time) error {
-	lang := c.Customer.Chat.Locale
-	if lang == "" {
-		lang = s.DefaultLocale
-	}
-	_, version, err := s.Store.SurveyWording(ctx, c.Survey.Kind, lang)
-	if err != nil && !crm.IsCode(err, crm.ENotFound) {
-		return err
+// of then, and schedules its message. versions memoizes the wording's
+// version per kind and language for the run (one transaction, so it
+// cannot change under it).
+func (s Surveys) sendOne(ctx context.Context, c crm.SurveyCandidate, now time.Time, versions map[string]int) error {
+	lang := c.Customer.ChatLocale(s.DefaultLocale)
+	key := string(c.Survey.Kind) + ":" + lang
+	version, known := versions[key]
+	if !known {
+		var err error
+		if _, version, err = s.Store.SurveyWording(ctx, c.Survey.Kind, lang); err != nil && !crm.IsCode(err, crm.ENotFound) {
+			return err
+		}
+		versions[key] = version
 	}
 	if err := s.Store.MarkSurveySent(ctx, c.Survey.ID, now, lang, version); err != nil {
 		return err
