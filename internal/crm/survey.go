@@ -142,11 +142,15 @@ func ValidScore(kind SurveyKind, score int) bool {
 
 // LowScore reports whether an answer alerts the rep: CSAT ≤ 2 or NPS ≤ 6
 // (a detractor).
-func LowScore(kind SurveyKind, score int) bool {
+func LowScore(kind SurveyKind, score int) bool { return score <= LowScoreMax(kind) }
+
+// LowScoreMax is the highest score of kind that is low (LowScore): 6 for
+// NPS, 2 for CSAT. Queries that pick low answers read it from here.
+func LowScoreMax(kind SurveyKind) int {
 	if kind == SurveyNPS {
-		return score <= 6
+		return 6
 	}
-	return score <= 2
+	return 2
 }
 
 // SurveySettings are the admin's choices (settings key "surveys").

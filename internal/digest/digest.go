@@ -77,12 +77,13 @@ type RepStats struct {
 	OnTime, Late int // follow-ups done in the period, by their due time
 	OverdueNow   int // open follow-ups past due at Now
 	NoNextStep   int // open-stage customers with no open follow-up
-	// Survey is the rep's customers' survey scores in the period; Survey.D
-	// is 0 when there are none (or no surveys yet: SurveyHook).
+	// Survey is the rep's customers' NPS answers in the period (0–10; CSAT
+	// answers, on a scale of 5, are not mixed in); Survey.D is 0 when
+	// there are none.
 	Survey Score
 }
 
-// Score is a number of survey answers and the sum of their scores (0–10).
+// Score is a number of NPS answers and the sum of their scores (0–10).
 type Score struct{ Sum, D int }
 
 // StageRow is one rung of the funnel: customers on it now and moved onto
@@ -116,16 +117,14 @@ type DateToday struct {
 	Label      string
 }
 
-// LowScore is a survey answer below LowScoreBelow since the last digest.
+// LowScore is a low survey answer (crm.LowScore: CSAT ≤ 2, NPS ≤ 6) since
+// the last digest.
 type LowScore struct {
 	CustomerID int64
 	Customer   string
 	Score      int
 	At         time.Time
 }
-
-// LowScoreBelow: a score under 7 of 10 is low (a detractor's, in NPS terms).
-const LowScoreBelow = 7
 
 // Preceder is an activity kind and outcome that came last before a stage
 // advance, and how many advances it preceded.

@@ -5,19 +5,23 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/digest"
 )
 
-// The digest's survey hook (digest.SurveyHook): scores are read from
-// survey_responses as migration 001 made it (a score 0–10 per answer, the
-// customer, answered_at). The survey feature is built on its own branch;
-// when it moves or reshapes its answers, only these queries change.
+// The digest's survey figures, from the answers (survey_responses) and the
+// kind of survey each answered (survey_requests.kind, migration 011): the
+// per-rep score averages NPS answers only (0–10; a CSAT is out of 5), and
+// a low answer is crm.LowScore's for its kind.
 const (
 	qSurveyAny    = `SELECT EXISTS (SELECT 1 FROM survey_responses WHERE score IS NOT NULL)`
-	qSurveyPerRep = `SELECT c.owner_id, sum(r.score), count(*) FROM survey_responses r JOIN customers c ON c.id = r.customer_id
-		WHERE c.owner_id = ANY($1) AND r.score IS NOT NULL AND r.answered_at >= $2 AND r.answered_at < $3 GROUP BY 1`
-	qSurveyLow = `SELECT c.id, c.name, r.score, r.answered_at FROM survey_responses r JOIN customers c ON c.id = r.customer_id
-		WHERE c.owner_id = ANY($1) AND r.score < $4 AND r.answered_at >= $2 AND r.answered_at < $3 AND c.deleted_at IS NULL
+	qSurveyPerRep = `SELECT c.owner_id, sum(r.score), count(*) FROM survey_responses r
+		JOIN survey_requests q ON q.id = r.request_id JOIN customers c ON c.id = r.customer_id
+		WHERE c.owner_id = ANY($1) AND q.kind = 'nps' AND r.score IS NOT NULL AND r.answered_at >= $2 AND r.answered_at < $3 GROUP BY 1`
+	qSurveyLow = `SELECT c.id, c.name, r.score, r.answered_at FROM survey_responses r
+		JOIN survey_requests q ON q.id = r.request_id JOIN customers c ON c.id = r.customer_id
+		WHERE c.owner_id = ANY($1) AND r.score <= CASE q.kind WHEN 'nps' THEN $4::int ELSE $5::int END
+			AND r.answered_at >= $2 AND r.answered_at < $3 AND c.deleted_at IS NULL
 		ORDER BY r.score, r.answered_at DESC LIMIT 10`
 )
 
@@ -35,7 +39,8 @@ func surveyScores(ctx context.Context, tx *batch, d *digest.Data, ids []int64, i
 	}); err != nil {
 		return err
 	}
-	return each(ctx, tx, qSurveyLow, []any{ids, d.Query.Since, d.Query.Now, digest.LowScoreBelow}, func(r pgx.Rows) error {
+	return each(ctx, tx, qSurveyLow, []any{ids, d.Query.Since, d.Query.Now,
+		crm.LowScoreMax(crm.SurveyNPS), crm.LowScoreMax(crm.SurveyCSAT)}, func(r pgx.Rows) error {
 		var l digest.LowScore
 		err := r.Scan(&l.CustomerID, &l.Customer, &l.Score, &l.At)
 		d.LowScores = append(d.LowScores, l)

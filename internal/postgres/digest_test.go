@@ -98,9 +98,15 @@ func seedDigest(t *testing.T, pool *pgxpool.Pool, loc *time.Location) digestFixt
 	fu(f.cC1, f.cyrus, at(12), "open", nil)             // another team's
 	// Elham's birthday is today in the Jalali calendar (14 Azar).
 	one(`INSERT INTO important_dates (customer_id, kind, calendar, month, day) VALUES ($1, 'birthday', 'jalali', 9, 14)`, f.cA2)
-	sv := one(`INSERT INTO surveys (key, title, questions) VALUES ('csat', '{}', '[]')`)
-	one(`INSERT INTO survey_responses (survey_id, customer_id, score, answered_at) VALUES ($1, $2, 4, $3)`, sv, f.cA1, at(13))
-	one(`INSERT INTO survey_responses (survey_id, customer_id, score, answered_at) VALUES ($1, $2, 9, $3)`, sv, f.cA3, at(14))
+	// Two NPS answers (a detractor's 4, a promoter's 9) and a satisfied
+	// CSAT 4 of 5, which is neither low nor averaged with the NPS.
+	answer := func(kind string, customer int64, score int, when time.Time) {
+		req := one(`INSERT INTO survey_requests (customer_id, kind, status, sent_at, due_at) VALUES ($1, $2, 'closed', $3, $3)`, customer, kind, when)
+		one(`INSERT INTO survey_responses (request_id, customer_id, score, answered_at) VALUES ($1, $2, $3, $4)`, req, customer, score, when)
+	}
+	answer("nps", f.cA1, 4, at(13))
+	answer("nps", f.cA3, 9, at(14))
+	answer("csat", f.cA3, 4, at(14))
 	return f
 }
 
