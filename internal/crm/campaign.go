@@ -156,3 +156,15 @@ type CampaignSend struct {
 	Text       string
 	At         time.Time
 }
+
+// CampaignRecipient is one customer of a started campaign as dispatch and
+// the message's renderer see it.
+type CampaignRecipient struct {
+	CampaignID int64
+	Customer   Customer
+	OwnerZone  string // the owner's time zone ("" none)
+	Channel    Channel
+	Status     RecipientStatus
+	Locale     string // the language it was written in, once sent
+	Body       string // the message as sent, or the task's note
+}
