@@ -86,6 +86,8 @@ type Bot struct {
 	// The survey feature's store, and the pipeline as its settings read it.
 	surveys      SurveyStore
 	surveyStages SurveyStageStore
+
+	campaigns CampaignStore // campaigns.go
 }
 
 type (
@@ -122,6 +124,7 @@ func New(d Deps) *Bot {
 	b.surveys, b.surveyStages = d.Store, d.Store
 	b.digests, b.chart = d.Store, chart.Render
 	b.purchases, b.policies = d.Store, d.Store
+	b.campaigns = d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -148,6 +151,7 @@ func (b *Bot) routes() {
 	b.routesSurveys()
 	b.routesDigest()
 	b.routesPurchases()
+	b.routesCampaigns()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

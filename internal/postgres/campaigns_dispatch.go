@@ -119,3 +119,11 @@ func (db *DB) MarkCampaignReplied(ctx context.Context, customerID int64, at time
 		customerID, at, crm.CampaignReplyWindow.Seconds())
 	return int(tag.RowsAffected()), err
 }
+
+// campaignSend is campaign's message to customer as the history shows it.
+func campaignSend(ctx context.Context, q Querier, campaign, customer int64) (m crm.CampaignSend, err error) {
+	err = q.QueryRow(ctx, `SELECT r.campaign_id, coalesce(a.display_name, ''), r.status, coalesce(r.body, ''), r.sent_at
+		FROM campaign_recipients r JOIN campaigns m ON m.id = r.campaign_id LEFT JOIN staff a ON a.id = m.author_id
+		WHERE r.campaign_id = $1 AND r.customer_id = $2`, campaign, customer).Scan(&m.CampaignID, &m.AuthorName, &m.Status, &m.Text, &m.At)
+	return m, err
+}
