@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +45,7 @@ type CampaignStore interface {
 const (
 	actCampaignList    = "ml" // the list
 	actCampaignNew     = "mn" // a new draft
-	actCampaignCard    = "mr" // a campaign's card (refresh): mr:<campaign>
+	actCampaignCard    = "mr" // a campaign's card (refresh): mr:<campaign>[:<figures shown>]
 	actCampaignBuilder = "mb" // a draft's audience: mb:<campaign>
 	actCampaignPick    = "mp" // a filter's choices: mp:<campaign>:<s|t|v>
 	actCampaignFilter  = "mf" // change a filter: mf:<campaign>:<filter>[:<value>]
@@ -90,10 +93,7 @@ func (b *Bot) campaignAction(draft bool, h func(r *req, c crm.Campaign, args []s
 			return err
 		}
 		if draft && c.Status != crm.CampaignDraft {
-			if err := r.toast(r.t("campaign.already_started", nil), false); err != nil {
-				return err
-			}
-			return b.showCampaignCard(r, c, nil)
+			return r.toast(r.t("campaign.already_started", nil), true)
 		}
 		return h(r, c, args[1:])
 	}
@@ -167,7 +167,7 @@ func (b *Bot) onCampaignNew(r *req, _ []string) error {
 
 // showCampaignCard is a campaign's card: a draft's builder, else who sent
 // it when, and what came of it, refreshable.
-func (b *Bot) showCampaignCard(r *req, c crm.Campaign, _ []string) error {
+func (b *Bot) showCampaignCard(r *req, c crm.Campaign, args []string) error {
 	if c.Status == crm.CampaignDraft {
 		if err := r.finish(); err != nil {
 			return err
@@ -177,6 +177,11 @@ func (b *Bot) showCampaignCard(r *req, c crm.Campaign, _ []string) error {
 	f, err := b.campaigns.CampaignFigures(r.ctx, c.ID)
 	if err != nil {
 		return err
+	}
+	shown := figuresMark(c.Status, f)
+	if r.cbMsg != nil && first(args) == shown {
+		// Refresh with nothing new: Telegram refuses an edit that changes nothing.
+		return r.toast(r.t("campaign.up_to_date", nil), false)
 	}
 	text, _ := c.Texts.For(r.lang(), c.DefaultLocale)
 	lines := []string{
@@ -192,7 +197,15 @@ func (b *Bot) showCampaignCard(r *req, c crm.Campaign, _ []string) error {
 		return err
 	}
 	return r.edit(strings.Join(lines, "\n"), ikm([]models.InlineKeyboardButton{
-		ib(r.t("campaign.btn.refresh", nil), cb(actCampaignCard, id(c.ID))),
+		ib(r.t("campaign.btn.refresh", nil), cb(actCampaignCard, id(c.ID), shown)),
 		ib(r.t("campaign.btn.list", nil), cb(actCampaignList)),
 	}))
+}
+
+// figuresMark is a short mark of what a card shows, carried by its
+// refresh button: the same mark on a tap means nothing changed.
+func figuresMark(s crm.CampaignStatus, f crm.CampaignFigures) string {
+	h := fnv.New32a()
+	fmt.Fprint(h, s, f)
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
