@@ -64,3 +64,5 @@ CREATE TRIGGER sends_campaign_recipient AFTER INSERT OR UPDATE OF status ON send
 -- The audience count filters on a customer's city, letter case and ي/ك
 -- aside.
 CREATE INDEX customers_city_fold_idx ON customers (translate(lower(btrim(city)), 'يك', 'یک')) WHERE deleted_at IS NULL AND city IS NOT NULL;
+-- A rep's sample (their own customers, newest first) walks their rows only.
+CREATE INDEX customers_owner_newest_idx ON customers (owner_id, id) WHERE deleted_at IS NULL;
