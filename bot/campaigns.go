@@ -85,7 +85,7 @@ func (b *Bot) routesCampaigns() {
 // campaignAction re-authorizes a campaign's button: the campaign it names
 // must exist and be the user's to see (crm.CanSeeCampaign), else the
 // button is stale (a forged id reads the same as a deleted one); draft
-// buttons of a campaign already started show its card instead.
+// buttons are its author's only, and refused once it started.
 func (b *Bot) campaignAction(draft bool, h func(r *req, c crm.Campaign, args []string) error) actionFunc {
 	return func(r *req, args []string) error {
 		c, ok, err := b.loadCampaign(r, args, 0)
@@ -94,6 +94,11 @@ func (b *Bot) campaignAction(draft bool, h func(r *req, c crm.Campaign, args []s
 		}
 		if draft && c.Status != crm.CampaignDraft {
 			return r.toast(r.t("campaign.already_started", nil), true)
+		}
+		if draft && c.AuthorID != r.staff.ID {
+			// A draft counts and starts in its author's scope: only they
+			// change it (an admin or their manager sees it once sent).
+			return r.toast(r.t("campaign.not_author", nil), true)
 		}
 		return h(r, c, args[1:])
 	}
@@ -168,7 +173,7 @@ func (b *Bot) onCampaignNew(r *req, _ []string) error {
 // showCampaignCard is a campaign's card: a draft's builder, else who sent
 // it when, and what came of it, refreshable.
 func (b *Bot) showCampaignCard(r *req, c crm.Campaign, args []string) error {
-	if c.Status == crm.CampaignDraft {
+	if c.Status == crm.CampaignDraft && c.AuthorID == r.staff.ID {
 		if err := r.finish(); err != nil {
 			return err
 		}
@@ -184,9 +189,13 @@ func (b *Bot) showCampaignCard(r *req, c crm.Campaign, args []string) error {
 		return r.toast(r.t("campaign.up_to_date", nil), false)
 	}
 	text, _ := c.Texts.For(r.lang(), c.DefaultLocale)
+	status := r.t("campaign.card.status", map[string]any{"Status": r.t("campaign.status."+string(c.Status), nil), "Date": r.dateTime(c.StartedAt)})
+	if c.Status == crm.CampaignDraft {
+		status = r.t("campaign.card.draft", map[string]any{"Date": r.dateTime(c.CreatedAt)})
+	}
 	lines := []string{
 		r.t("campaign.card.title", map[string]any{"ID": c.ID, "Author": esc(c.AuthorName)}),
-		r.t("campaign.card.status", map[string]any{"Status": r.t("campaign.status."+string(c.Status), nil), "Date": r.dateTime(c.StartedAt)}),
+		status,
 		r.t("campaign.card.figures", map[string]any{"Recipients": f.Recipients, "Delivered": f.Delivered, "Replied": f.Replied,
 			"Blocked": f.Blocked, "Skipped": f.Skipped, "Queued": f.Queued}),
 		r.t("campaign.card.tasks", map[string]any{"Tasks": f.Tasks, "Reps": f.TaskReps}),
