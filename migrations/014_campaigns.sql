@@ -64,5 +64,9 @@ CREATE TRIGGER sends_campaign_recipient AFTER INSERT OR UPDATE OF status ON send
 -- The audience count filters on a customer's city, letter case and ي/ك
 -- aside.
 CREATE INDEX customers_city_fold_idx ON customers (translate(lower(btrim(city)), 'يك', 'یک')) WHERE deleted_at IS NULL AND city IS NOT NULL;
--- A rep's sample (their own customers, newest first) walks their rows only.
-CREATE INDEX customers_owner_newest_idx ON customers (owner_id, id) WHERE deleted_at IS NULL;
+-- The audience's scope (a rep's own rows, a manager's team by owner) and
+-- the sample newest first; covering what the count reads of a customer
+-- (stage, link, consent), so an audience without tag, city or value
+-- filters is counted from the index alone.
+CREATE INDEX customers_audience_idx ON customers (owner_id, id)
+    INCLUDE (stage_id, telegram_user_id, consent_at, opted_out_at, unreachable_at) WHERE deleted_at IS NULL;

@@ -41,8 +41,9 @@ func audienceSQL(sc audienceScope, a crm.Audience) (string, pgx.NamedArgs) {
 	switch sc.scope {
 	case crm.ScopeTeam:
 		args["team"] = sc.teamID
-		where = append(where, `(c.owner_id IS NULL OR c.owner_id = @staff
-			OR (@team::bigint <> 0 AND c.owner_id IN (SELECT id FROM staff WHERE team_id = @team)))`)
+		// The team as an array (an InitPlan), so that the owner index
+		// finds the team's rows rather than a filter over everyone's.
+		where = append(where, `(c.owner_id IS NULL OR c.owner_id = ANY(ARRAY(SELECT id FROM staff WHERE team_id = @team AND @team::bigint <> 0) || @staff::bigint))`)
 	case crm.ScopeOwn:
 		where = append(where, "c.owner_id = @staff")
 	}
