@@ -69,7 +69,7 @@ func (b *Bot) routesCustomers() {
 	b.action(actNewWithPhone, b.onNewWithPhone)
 	b.action(actCard, func(r *req, args []string) error {
 		c, err := r.customerFor(args, false)
-		if c.Deleted() && crm.CanView(r.staff, c) {
+		if crm.CanSeeErased(r.staff, c) {
 			return b.showErased(r, c) // erased: its number, nothing of the person
 		}
 		if err != nil {

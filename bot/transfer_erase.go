@@ -27,7 +27,7 @@ func (b *Bot) erasable(r *req, args []string) (c crm.Customer, ok bool, err erro
 		return c, false, err
 	}
 	if !crm.CanErase(r.staff, c) {
-		if c.Deleted() && crm.CanView(r.staff, c) {
+		if crm.CanSeeErased(r.staff, c) {
 			return c, false, r.toast(r.t("transfer.erase.already", nil), true)
 		}
 		return c, false, crm.Errorf(crm.EForbidden, "erase customer %d", cid)

@@ -119,17 +119,15 @@ func (b *Bot) onImportRun(r *req, args []string) error {
 		return err
 	}
 	if !ok {
-		rep, found, err := b.transfers.ImportedFile(r.ctx, key)
+		_, found, err := b.transfers.ImportedFile(r.ctx, key)
 		if err != nil {
 			return err
 		}
 		if !found {
 			return r.staleButton()
 		}
-		if err := r.toast(r.t("transfer.import.already", nil), false); err != nil {
-			return err
-		}
-		return r.edit(b.reportText(r, "", rep, false), ikm())
+		// The message already says what the import did.
+		return r.toast(r.t("transfer.import.already", nil), false)
 	}
 	f := loadFlow[importFlow](st)
 	data, ok, err := b.fetchImport(r, f.FileID, f.Name)
@@ -163,15 +161,12 @@ func (b *Bot) onImportRun(r *req, args []string) error {
 	if err := r.clearState(); err != nil {
 		return err
 	}
-	if already {
-		if err := r.toast(r.t("transfer.import.already", nil), false); err != nil {
-			return err
-		}
+	name := f.Name
+	if already { // a tap at the same moment did it
+		name = ""
 	}
-	if err := r.edit(b.reportText(r, f.Name, rep, false), ikm()); err != nil {
-		return err
-	}
-	return b.sendRejected(r, rep)
+	// The full list of rejected rows came with the check.
+	return r.edit(b.reportText(r, name, rep, false), ikm())
 }
 
 // onImportCancel leaves the checked file unimported.

@@ -23,7 +23,7 @@ func (b *Bot) reportText(r *req, name string, rep transfer.Report, dry bool) str
 	case dry:
 		title = "transfer.report.dry"
 	case name == "":
-		title = "transfer.report.already"
+		title = "transfer.report.already" // an earlier tap imported it
 	}
 	lines := []string{r.t(title, map[string]any{"File": esc(name)}), ""}
 	lines = append(lines, r.n("transfer.report.rows", rep.Rows, nil), r.n("transfer.report.created", rep.Created, nil),
