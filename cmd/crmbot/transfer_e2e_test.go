@@ -387,6 +387,17 @@ func TestExportAndEraseFromChat(t *testing.T) {
 			if !answered(e, tr(t, lang, "error.forbidden", nil)) || e.customer(mine.ID).Name != "علی کریمی" {
 				t.Fatalf("a rep's forged erase was not refused, or erased")
 			}
+			// Nor may the customer's manager erase it.
+			m := e.user(manager.TelegramUserID, "Mina", lang)
+			mcard := m.say("علی کریمی")
+			if hasData(mcard, "xe:") {
+				t.Errorf("a manager's card offers erasure: %v", mcard.Buttons())
+			}
+			m.forge(mcard.MessageID, "xy:"+cid)
+			answers := e.sb.Calls(sandbox.CallFilter{Method: "answerCallbackQuery"})
+			if last := answers[len(answers)-1]; e.customer(mine.ID).Name != "علی کریمی" || last.Params["text"] != tr(t, lang, "error.forbidden", nil) {
+				t.Fatalf("a manager's forged erase was answered %q, and the customer is %q", last.Params["text"], e.customer(mine.ID).Name)
+			}
 
 			a := e.user(admin.TelegramUserID, "Ali", lang)
 			a.say("علی کریمی")
