@@ -4,7 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/sandbox"
 	"github.com/telecrm/crmbot/internal/transfer"
 )
 
@@ -51,5 +55,37 @@ func TestExportOverTheUploadLimit(t *testing.T) {
 	if len(got) != 3 || got[1].Method != "sendDocument" || got[1].FileName != "customers.csv" ||
 		got[1].Text != h.bot.d.I18n.For("ar").N("transfer.export.customers", 20, nil) {
 		t.Fatalf("an export within the limit: %s", dump(got))
+	}
+}
+
+// The file Import applies must be the one checked: when the checked
+// file's hash in the state no longer matches what Telegram serves for its
+// file_id (a state from another file), Import refuses politely, imports
+// nothing and ends the flow, so the button is stale afterwards. The file
+// really travels: the sandbox serves it and the delivery client fetches it.
+func TestImportRefusesAChangedFile(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sb := sandbox.NewTest(t, sandbox.Options{RateLimits: sandbox.RateLimits{Disabled: true}})
+	h.bot.files = delivery.NewClient(sb.BotAPIURL(), sb.Token(), nil)
+	admin := h.member(302, "Ali", "admin", "fa", 0)
+	data := []byte("name,phone\nسارا,09121234567\n")
+	if _, err := sb.SendDocument(admin.user.ID, "list.csv", data, "", sandbox.MsgOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	doc := sb.Transcript(admin.user.ID).Messages[0].Document
+	h.seq++
+	got := h.handle(&models.Update{ID: h.seq, Message: &models.Message{ID: int(h.seq), From: &admin.user,
+		Chat: models.Chat{ID: admin.user.ID, Type: models.ChatTypePrivate}, Date: int(h.now.Unix()),
+		Document: &models.Document{FileID: doc.FileID, FileUniqueID: "u", FileName: "list.csv", MimeType: "text/csv", FileSize: doc.FileSize}}})
+	run := button(t, got, actImportRun+":")
+	h.exec(`UPDATE conversation_state SET data = jsonb_set(data, '{sha}', to_jsonb(repeat('0', 64))) WHERE chat_id = $1`, admin.user.ID)
+	got = h.press(admin.user, 1, run)
+	if !strings.Contains(texts(got), h.tr("fa", "transfer.import.changed", map[string]any{"File": "list.csv"})) {
+		t.Fatalf("a changed file: %s", dump(got))
+	}
+	got = h.press(admin.user, 1, run)
+	if texts(got) != h.tr("fa", "error.stale_button", nil) || scalar[int](h, `SELECT count(*) FROM customers`) != 0 {
+		t.Errorf("after the refusal: %s, %d customers", dump(got), scalar[int](h, `SELECT count(*) FROM customers`))
 	}
 }
