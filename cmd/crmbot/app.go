@@ -105,6 +105,7 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 		Store: a.db, Out: a.outbox, Notify: a.scheduler, I18n: bundle, Now: now,
 		BotUsername: a.username, DefaultLocale: cfg.DefaultLocale, PhoneRegion: cfg.PhoneRegion,
 		OrgLocation: cfg.Location(), Log: a.log,
+		Files: a.api,
 	})
 	renderers := map[string]delivery.Renderer{}
 	for kind, r := range a.bot.Renderers() {
