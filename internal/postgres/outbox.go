@@ -48,78 +48,79 @@ const (
 
 // ClaimOutbox takes the oldest open reply of a chat for sending (answers
 // to button presses first, so a button never spins behind paced sends,
-// though the handler queues its answer last): it marks
-// it 'sending' with a lease and commits, so that a crash during the Bot API
-// call leaves it visibly ambiguous. A row found 'sending' with its lease run
-// out is returned with Ambiguous set. When the head row is not claimable,
-// next tells when to look again (zero if unknown).
+// though the handler queues its answer last): it marks it 'sending' with a
+// lease, in one statement that commits on its own, so that a crash during
+// the Bot API call leaves it visibly ambiguous. A row found 'sending' with
+// its lease run out is returned with Ambiguous set. When the head row is
+// not claimable, next tells when to look again (zero if unknown).
+//
+// The head is locked without SKIP LOCKED on purpose: skipping it would let
+// another replica send the chat's next reply before this one. When a
+// concurrent claim changed the head under the lock, LIMIT with FOR UPDATE
+// may return no row: that is reported as OutboxBusy (the other sender goes
+// on with the chat), as is nothing open at all as OutboxEmpty.
 func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (row OutboxRow, res OutboxClaim, next time.Time, err error) {
 	defer wrap(&err, "claim reply")
 	now := db.now()
-	err = db.InTx(ctx, func(ctx context.Context) error {
-		q := db.q(ctx)
-		var status string
-		var nextAt time.Time
-		var leaseUntil *time.Time
-		var upd, floor *int64
-		err := q.QueryRow(ctx, `
-			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor, created_at,
-			       (SELECT count(*) > 1 FROM outbox o WHERE o.chat_id = $1 AND o.status IN ('pending', 'sending'))
+	var (
+		status     string
+		nextAt     time.Time
+		leaseUntil *time.Time
+		upd, floor *int64
+		claimed    bool
+		open       bool
+	)
+	// Only a reply that posts a message can be probed for after a crash
+	// (an edit or a callback answer is repeated harmlessly), so only it
+	// needs the chat's message floor, which costs a look at three tables;
+	// an ambiguous row keeps the floor of its first attempt.
+	err = db.q(ctx).QueryRow(ctx, `
+		WITH head AS (
+			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor, created_at
 			  FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')
-			 ORDER BY method = 'answerCallbackQuery' DESC, id LIMIT 1 FOR UPDATE`, chatID).
-			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor, &row.CreatedAt, &row.More)
-		if errors.Is(err, pgx.ErrNoRows) {
-			// Nothing is open, or the head changed under a concurrent claim
-			// (LIMIT with FOR UPDATE may then return no row). The head is
-			// locked without SKIP LOCKED on purpose: skipping it would let
-			// another replica send the chat's next reply before this one.
-			var open bool
-			if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending'))`, chatID).Scan(&open); err != nil {
-				return err
-			}
-			res = OutboxEmpty
-			if open {
-				res = OutboxBusy
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if upd != nil {
-			row.UpdateID = *upd
-		}
-		switch {
-		case status == "sending" && leaseUntil != nil && leaseUntil.After(now):
-			res, next = OutboxBusy, *leaseUntil
-			return nil
-		case status == "pending" && nextAt.After(now):
-			res, next = OutboxLater, nextAt
-			return nil
-		}
-		row.Ambiguous = status == "sending"
-		row.Attempts++
-		res = OutboxClaimed
-		if row.Ambiguous && floor != nil {
-			row.ProbeFloor = *floor
-			_, err = q.Exec(ctx, `UPDATE outbox SET attempts = $2, lease_until = $3 WHERE id = $1`,
-				row.ID, row.Attempts, now.Add(lease))
-			return err
-		}
-		// Only a reply that posts a message can be probed for after a crash
-		// (an edit or a callback answer is repeated harmlessly), so only it
-		// needs the chat's message floor, which costs a look at three tables.
-		var probe *int64
-		err = q.QueryRow(ctx, `
-			UPDATE outbox SET status = 'sending', attempts = $2, lease_until = $3,
-			       probe_floor = CASE WHEN method IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor(chat_id) END
-			 WHERE id = $1 RETURNING probe_floor`, row.ID, row.Attempts, now.Add(lease)).Scan(&probe)
-		if probe != nil {
-			row.ProbeFloor = *probe
-		}
-		return err
-	})
-	return row, res, next, err
+			 ORDER BY method = 'answerCallbackQuery' DESC, id LIMIT 1 FOR UPDATE),
+		claim AS (
+			UPDATE outbox o
+			   SET status = 'sending', attempts = h.attempts + 1, lease_until = $3,
+			       probe_floor = CASE WHEN h.status = 'sending' AND h.probe_floor IS NOT NULL THEN h.probe_floor
+			                          WHEN h.method IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor(h.chat_id) END
+			  FROM head h
+			 WHERE o.id = h.id
+			   AND NOT (h.status = 'sending' AND coalesce(h.lease_until > $2, false))
+			   AND NOT (h.status = 'pending' AND h.next_attempt_at > $2)
+			RETURNING o.probe_floor)
+		SELECT h.id, h.chat_id, h.update_id, h.method, h.payload, h.attempts, h.status, h.next_attempt_at, h.lease_until,
+		       c.probe_floor, h.created_at, EXISTS (SELECT 1 FROM claim),
+		       (SELECT count(*) > 1 FROM outbox o WHERE o.chat_id = $1 AND o.status IN ('pending', 'sending')), true
+		  FROM head h LEFT JOIN claim c ON true
+		UNION ALL
+		SELECT 0, $1, NULL, '', NULL, 0, '', $2, NULL, NULL, $2, false, false,
+		       EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending'))
+		 WHERE NOT EXISTS (SELECT 1 FROM head)`, chatID, now, now.Add(lease)).
+		Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil,
+			&floor, &row.CreatedAt, &claimed, &row.More, &open)
+	if err != nil {
+		return OutboxRow{}, OutboxEmpty, time.Time{}, err
+	}
+	switch {
+	case row.ID == 0 && open:
+		return OutboxRow{}, OutboxBusy, time.Time{}, nil
+	case row.ID == 0:
+		return OutboxRow{}, OutboxEmpty, time.Time{}, nil
+	case !claimed && status == "sending" && leaseUntil != nil:
+		return OutboxRow{}, OutboxBusy, *leaseUntil, nil
+	case !claimed:
+		return OutboxRow{}, OutboxLater, nextAt, nil
+	}
+	if upd != nil {
+		row.UpdateID = *upd
+	}
+	if floor != nil {
+		row.ProbeFloor = *floor
+	}
+	row.Ambiguous = status == "sending"
+	row.Attempts++
+	return row, OutboxClaimed, time.Time{}, nil
 }
 
 // MarkOutboxSent records that Telegram accepted a reply (messageID 0 for

@@ -43,3 +43,45 @@ func TestClaimTakesTheFloorOnlyForPosts(t *testing.T) {
 		}
 	}
 }
+
+// The one-statement claim tells a head held by another sender (busy until
+// its lease ends) and one waiting for its retry time (later) from one it
+// takes, and takes over a 'sending' row whose lease ran out as ambiguous,
+// with the floor of its first attempt.
+func TestClaimBusyLaterAndAmbiguous(t *testing.T) {
+	t.Parallel()
+	db := postgres.New(pgtest.DB(t))
+	ctx := context.Background()
+	const chat = 43
+	if _, err := db.InsertOutbox(ctx, chat, 0, "sendMessage", []byte(`{"method":"sendMessage"}`)); err != nil {
+		t.Fatal(err)
+	}
+	first, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour)
+	if err != nil || res != postgres.OutboxClaimed || first.Ambiguous || first.Attempts != 1 {
+		t.Fatalf("first claim: %+v %v %v", first, res, err)
+	}
+	if _, res, next, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxBusy || next.IsZero() {
+		t.Fatalf("claim of a held head: %v next %v err %v, want busy until its lease ends", res, next, err)
+	}
+	// The sender died: its lease ran out.
+	if _, err := db.Pool.Exec(ctx, `UPDATE outbox SET lease_until = now() - interval '1 s', probe_floor = 7 WHERE id = $1`, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour)
+	if err != nil || res != postgres.OutboxClaimed || again.ID != first.ID || !again.Ambiguous || again.ProbeFloor != 7 || again.Attempts != 2 {
+		t.Fatalf("takeover: %+v %v %v, want row %d ambiguous with floor 7, attempt 2", again, res, err, first.ID)
+	}
+	retryAt := time.Now().Add(time.Hour)
+	if err := db.MarkOutboxRetry(ctx, again.ID, "429", retryAt); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, next, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxLater || !next.Equal(retryAt.Truncate(time.Microsecond)) {
+		t.Fatalf("claim of a head waiting for its retry: %v next %v err %v, want later at %v", res, next, err, retryAt)
+	}
+	if err := db.MarkOutboxSent(ctx, again.ID, 9); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxEmpty {
+		t.Fatalf("claim of an empty chat: %v %v, want empty", res, err)
+	}
+}
