@@ -90,6 +90,15 @@ func (o OutboxOptions) withDefaults() OutboxOptions {
 // transaction before the Bot API call; if the process dies before the
 // answer is recorded, the next sender probes the chat (Sender.Probe) and
 // records the message it finds instead of sending it again.
+//
+// A button's answer (answerCallbackQuery) is the exception: it is not
+// written to the outbox but kept in memory until its transaction commits
+// (postgres.OnCommit), then sent before the chat's other replies. It is
+// sent at most once, never for a transaction or savepoint that rolled
+// back; a crash between the commit and the call loses it, which costs
+// nothing lasting (Telegram stops the button's spinner after 15 s, and the
+// answer may only be sent within those 15 s anyway). The update's durable
+// replies (messages, edits) still go through the outbox.
 type Outbox struct {
 	store  OutboxStore
 	sender *Sender
@@ -97,9 +106,11 @@ type Outbox struct {
 	sem    chan struct{}
 
 	mu      sync.Mutex
-	dirty   map[int64]bool // chats that queued replies in a transaction not yet committed
-	running map[int64]bool // chats being flushed
-	again   map[int64]bool // chats kicked while being flushed
+	dirty   map[int64]bool     // chats that queued replies in a transaction not yet committed
+	running map[int64]bool     // chats being flushed
+	again   map[int64]bool     // chats kicked while being flushed
+	rows    map[int64]bool     // chats kicked for durable replies, not only button answers
+	answers map[int64][]answer // committed button answers waiting to be sent, by chat
 	wg      sync.WaitGroup
 	ctx     context.Context // Run's context, for flushes it starts
 
@@ -116,16 +127,33 @@ func NewOutbox(store OutboxStore, sender *Sender, opts OutboxOptions) *Outbox {
 		store: store, sender: sender, opts: opts,
 		sem:   make(chan struct{}, opts.Concurrency),
 		dirty: map[int64]bool{}, running: map[int64]bool{}, again: map[int64]bool{},
+		rows: map[int64]bool{}, answers: map[int64][]answer{},
 	}
+}
+
+// answer is a button's answer whose transaction committed.
+type answer struct {
+	m      Message
+	queued time.Time
 }
 
 // Reply queues m in the transaction ctx carries (postgres.DB.InTx), so it
 // is sent if and only if that transaction commits. Set m.ChatID even for
 // answerCallbackQuery: a chat's replies go out in the order queued. Without
 // a transaction the reply is committed and sent at once.
+//
+// An answerCallbackQuery is not written to the outbox: it is sent once the
+// transaction commits, first among the chat's replies (see Outbox).
 func (o *Outbox) Reply(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("reply: %w", err)
+	}
+	if m.Method == "answerCallbackQuery" {
+		a := answer{m: m, queued: o.store.Now()}
+		if !postgres.OnCommit(ctx, func() { o.answerCommitted(a) }) {
+			o.answerCommitted(a)
+		}
+		return nil
 	}
 	payload, err := json.Marshal(m)
 	if err != nil {
@@ -144,6 +172,44 @@ func (o *Outbox) Reply(ctx context.Context, m Message) error {
 	return nil
 }
 
+// answerCommitted queues a button's answer whose transaction committed and
+// starts the chat's flush, unless the transaction queued durable replies
+// too: then AfterCommit starts it, and one flush sends them all.
+func (o *Outbox) answerCommitted(a answer) {
+	o.mu.Lock()
+	o.answers[a.m.ChatID] = append(o.answers[a.m.ChatID], a)
+	dirty := o.dirty[a.m.ChatID]
+	o.mu.Unlock()
+	if !dirty {
+		o.kick(a.m.ChatID, false)
+	}
+}
+
+// sendAnswers sends a chat's committed button answers. A failure is
+// logged, never retried later: Telegram forgets the query in 15 s.
+func (o *Outbox) sendAnswers(ctx context.Context, chatID int64) {
+	o.mu.Lock()
+	as := o.answers[chatID]
+	delete(o.answers, chatID)
+	o.mu.Unlock()
+	for _, a := range as {
+		_, err := o.sender.Send(ctx, a.m)
+		switch {
+		case err == nil:
+			if o.opts.OnSent != nil {
+				o.opts.OnSent(o.store.Now().Sub(a.queued))
+			}
+		case ctx.Err() != nil:
+			return
+		case IsTemporary(err) || IsAmbiguous(err) || IsUnreachable(err):
+			o.opts.Logger.Warn("button answer not sent", "chat", chatID, "err", err)
+		default:
+			o.refused.Add(1)
+			o.opts.Logger.Error("reply refused by telegram", "chat", chatID, "method", a.m.Method, "err", err)
+		}
+	}
+}
+
 // AfterCommit starts sending a chat's replies if a transaction that just
 // committed queued any. The inbox dispatcher calls it after each update.
 func (o *Outbox) AfterCommit(_ context.Context, chatID int64) {
@@ -158,11 +224,19 @@ func (o *Outbox) AfterCommit(_ context.Context, chatID int64) {
 
 // Kick flushes a chat in the background (once Run has started; before
 // that, the first sweep will).
-func (o *Outbox) Kick(chatID int64) {
+func (o *Outbox) Kick(chatID int64) { o.kick(chatID, true) }
+
+// kick starts or repeats a chat's flush; rows says that durable replies
+// may be open (else only committed button answers are sent, and no claim
+// is spent finding the outbox empty).
+func (o *Outbox) kick(chatID int64, rows bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.ctx == nil || o.ctx.Err() != nil {
 		return
+	}
+	if rows {
+		o.rows[chatID] = true
 	}
 	if o.running[chatID] {
 		o.again[chatID] = true
@@ -181,10 +255,17 @@ func (o *Outbox) flushLoop(ctx context.Context, chatID int64) {
 		case <-ctx.Done():
 			o.mu.Lock()
 			delete(o.running, chatID)
+			delete(o.rows, chatID)
 			o.mu.Unlock()
 			return
 		}
-		if err := o.Flush(ctx, chatID); err != nil && ctx.Err() == nil {
+		o.mu.Lock()
+		rows := o.rows[chatID]
+		delete(o.rows, chatID)
+		o.mu.Unlock()
+		if !rows {
+			o.sendAnswers(ctx, chatID)
+		} else if err := o.Flush(ctx, chatID); err != nil && ctx.Err() == nil {
 			o.opts.Logger.Warn("flush replies", "chat", chatID, "err", err)
 		}
 		<-o.sem
@@ -205,8 +286,15 @@ func (o *Outbox) flushLoop(ctx context.Context, chatID int64) {
 func (o *Outbox) Run(ctx context.Context) error {
 	o.mu.Lock()
 	o.ctx = ctx
+	waiting := make([]int64, 0, len(o.answers))
+	for c := range o.answers {
+		waiting = append(waiting, c)
+	}
 	o.mu.Unlock()
 	defer o.wg.Wait()
+	for _, c := range waiting { // answers committed before Run started
+		o.kick(c, false)
+	}
 	t := time.NewTicker(o.opts.SweepInterval)
 	defer t.Stop()
 	for {
@@ -234,8 +322,11 @@ func (o *Outbox) sweep(ctx context.Context) error {
 
 // Flush sends a chat's open replies in order until none is left or one
 // must wait (a retry time, another sender holding the chat).
+//
+// The chat's committed button answers go first, before each claim.
 func (o *Outbox) Flush(ctx context.Context, chatID int64) error {
 	for ctx.Err() == nil {
+		o.sendAnswers(ctx, chatID)
 		row, res, _, err := o.store.ClaimOutbox(ctx, chatID, o.opts.Lease)
 		if err != nil {
 			return err

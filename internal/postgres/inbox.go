@@ -259,13 +259,22 @@ func (db *DB) InSavepoint(ctx context.Context, fn func(ctx context.Context) erro
 	if err != nil {
 		return err
 	}
-	if err := fn(context.WithValue(ctx, txKey{}, sp)); err != nil {
+	// The savepoint's commit hooks join the transaction's only when it is
+	// released.
+	hooks := &commitHooks{}
+	if err := fn(context.WithValue(context.WithValue(ctx, txKey{}, sp), hooksKey{}, hooks)); err != nil {
 		if rerr := sp.Rollback(context.WithoutCancel(ctx)); rerr != nil {
 			return errors.Join(err, fmt.Errorf("roll back savepoint: %w", rerr))
 		}
 		return err
 	}
-	return sp.Commit(ctx)
+	if err := sp.Commit(ctx); err != nil {
+		return err
+	}
+	if outer, ok := ctx.Value(hooksKey{}).(*commitHooks); ok {
+		outer.fns = append(outer.fns, hooks.fns...)
+	}
+	return nil
 }
 
 // InboxCounts reports how many updates are pending, done and parked.
