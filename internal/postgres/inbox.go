@@ -95,15 +95,18 @@ type InboxChat struct {
 // worker of any replica takes it meanwhile, and its updates are read after
 // the lock is held, so they include everything a previous holder
 // committed.
-func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int) (chats []InboxChat, err error) {
+//
+// due is how many chats were due when the claim looked, those other
+// workers hold included (at most the claim's window; 0 when it took none).
+func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int) (chats []InboxChat, due int, err error) {
 	defer wrap(&err, "claim chats")
 	tx, ok := TxFrom(ctx)
 	if !ok {
-		return nil, errors.New("no transaction in context")
+		return nil, 0, errors.New("no transaction in context")
 	}
 	rows, err := tx.Query(ctx, `SELECT * FROM inbox_claim($1, $2, $3)`, now, limit, perChat)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -115,8 +118,8 @@ func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int)
 			attempts      *int
 			next          *time.Time
 		)
-		if err := rows.Scan(&chat, &seq, &id, &user, &msg, &kind, &payload, &attempts, &next); err != nil {
-			return nil, err
+		if err := rows.Scan(&chat, &seq, &id, &user, &msg, &kind, &payload, &attempts, &next, &due); err != nil {
+			return nil, 0, err
 		}
 		if len(chats) == 0 || chats[len(chats)-1].ChatID != chat {
 			chats = append(chats, InboxChat{ChatID: chat, Seq: seq, Complete: true})
@@ -138,7 +141,7 @@ func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int)
 		}
 		c.Updates = append(c.Updates, u)
 	}
-	return chats, rows.Err()
+	return chats, due, rows.Err()
 }
 
 // UpdateFailure is a failed attempt at an update: it is retried at Next,
