@@ -16,8 +16,14 @@ import (
 // OutboxStore is what the outbox needs of the store (*postgres.DB).
 type OutboxStore interface {
 	InsertOutbox(ctx context.Context, chatID, updateID int64, method string, payload []byte) (int64, error)
+	// InsertOutboxClaimed queues a reply and claims it at once when it is
+	// the chat's head (claimed).
+	InsertOutboxClaimed(ctx context.Context, chatID int64, method string, payload []byte, lease time.Duration) (postgres.OutboxRow, bool, error)
 	ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (postgres.OutboxRow, postgres.OutboxClaim, time.Time, error)
 	MarkOutboxSent(ctx context.Context, id, messageID int64) error
+	// MarkOutboxSentMore is MarkOutboxSent, reporting whether the chat has
+	// another open reply.
+	MarkOutboxSentMore(ctx context.Context, id, messageID int64) (bool, error)
 	MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxFinal(ctx context.Context, id int64, status, cause string) error
@@ -91,6 +97,16 @@ func (o OutboxOptions) withDefaults() OutboxOptions {
 // answer is recorded, the next sender probes the chat (Sender.Probe) and
 // records the message it finds instead of sending it again.
 //
+// A reply that is its chat's head when queued is written already claimed
+// ('sending', with its lease) in the update's own transaction
+// (postgres.InsertOutboxClaimed), so that after the commit it is sent
+// without a claim and marked sent in one statement that also says whether
+// the chat has more. The durable rule is unchanged: a row is 'sending'
+// under a lease before its Bot API call may begin, and a 'sending' row
+// whose lease ran out is probed for before any resend. This process sends
+// such a row only while less than half of its lease has run (from when it
+// was queued); after that it leaves it to the takeover.
+//
 // A button's answer (answerCallbackQuery) is the exception: it is not
 // written to the outbox but kept in memory until its transaction commits
 // (postgres.OnCommit), then sent before the chat's other replies. It is
@@ -106,11 +122,12 @@ type Outbox struct {
 	sem    chan struct{}
 
 	mu      sync.Mutex
-	dirty   map[int64]bool     // chats that queued replies in a transaction not yet committed
-	running map[int64]bool     // chats being flushed
-	again   map[int64]bool     // chats kicked while being flushed
-	rows    map[int64]bool     // chats kicked for durable replies, not only button answers
-	answers map[int64][]answer // committed button answers waiting to be sent, by chat
+	dirty   map[int64]bool         // chats that queued replies in a transaction not yet committed
+	running map[int64]bool         // chats being flushed
+	again   map[int64]bool         // chats kicked while being flushed
+	rows    map[int64]bool         // chats kicked for durable replies, not only button answers
+	answers map[int64][]answer     // committed button answers waiting to be sent, by chat
+	claimed map[int64][]claimedRow // committed replies claimed when queued, by chat
 	wg      sync.WaitGroup
 	ctx     context.Context // Run's context, for flushes it starts
 
@@ -127,8 +144,15 @@ func NewOutbox(store OutboxStore, sender *Sender, opts OutboxOptions) *Outbox {
 		store: store, sender: sender, opts: opts,
 		sem:   make(chan struct{}, opts.Concurrency),
 		dirty: map[int64]bool{}, running: map[int64]bool{}, again: map[int64]bool{},
-		rows: map[int64]bool{}, answers: map[int64][]answer{},
+		rows: map[int64]bool{}, answers: map[int64][]answer{}, claimed: map[int64][]claimedRow{},
 	}
+}
+
+// claimedRow is a reply claimed as it was queued, whose transaction
+// committed; at is when its lease began (this process's clock).
+type claimedRow struct {
+	row postgres.OutboxRow
+	at  time.Time
 }
 
 // answer is a button's answer whose transaction committed.
@@ -150,8 +174,11 @@ func (o *Outbox) Reply(ctx context.Context, m Message) error {
 	}
 	if m.Method == "answerCallbackQuery" {
 		a := answer{m: m, queued: o.store.Now()}
-		if !postgres.OnCommit(ctx, func() { o.answerCommitted(a) }) {
+		if postgres.OnCommit(ctx, func() { o.answerCommitted(a) }) {
+			o.markDirty(m.ChatID, false)
+		} else {
 			o.answerCommitted(a)
+			o.kick(m.ChatID, false)
 		}
 		return nil
 	}
@@ -159,30 +186,76 @@ func (o *Outbox) Reply(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("reply: %w", err)
 	}
-	if _, err := o.store.InsertOutbox(ctx, m.ChatID, 0, m.Method, payload); err != nil {
+	// In a transaction of InTx the reply is claimed as it is queued when
+	// it is the chat's head, and sent by this process once the
+	// transaction commits (never if it rolls back).
+	var c claimedRow
+	var claimed bool
+	if postgres.OnCommit(ctx, func() {
+		if claimed {
+			o.claimedCommitted(c)
+		}
+	}) {
+		c.at = time.Now()
+		if c.row, claimed, err = o.store.InsertOutboxClaimed(ctx, m.ChatID, m.Method, payload, o.opts.Lease); err != nil {
+			return err
+		}
+	} else if _, err := o.store.InsertOutbox(ctx, m.ChatID, 0, m.Method, payload); err != nil {
 		return err
 	}
 	if _, inTx := postgres.TxFrom(ctx); inTx {
-		o.mu.Lock()
-		o.dirty[m.ChatID] = true
-		o.mu.Unlock()
+		o.markDirty(m.ChatID, true)
 		return nil
 	}
 	o.Kick(m.ChatID)
 	return nil
 }
 
-// answerCommitted queues a button's answer whose transaction committed and
-// starts the chat's flush, unless the transaction queued durable replies
-// too: then AfterCommit starts it, and one flush sends them all.
+// markDirty notes that a transaction not yet committed queued replies for
+// a chat (rows: durable ones, not only a button's answer), for
+// AfterCommit.
+func (o *Outbox) markDirty(chatID int64, rows bool) {
+	o.mu.Lock()
+	o.dirty[chatID] = o.dirty[chatID] || rows
+	o.mu.Unlock()
+}
+
+// claimedCommitted keeps a reply claimed as it was queued, its transaction
+// committed, for the chat's next flush (AfterCommit starts it).
+func (o *Outbox) claimedCommitted(c claimedRow) {
+	o.mu.Lock()
+	o.claimed[c.row.ChatID] = append(o.claimed[c.row.ChatID], c)
+	o.mu.Unlock()
+}
+
+// takeClaimed returns the chat's oldest reply claimed as it was queued,
+// if any is left whose lease is still safely ours (less than half of it
+// run); an older one is left to the takeover after its lease, which
+// probes for it first.
+func (o *Outbox) takeClaimed(chatID int64) (claimedRow, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for len(o.claimed[chatID]) > 0 {
+		c := o.claimed[chatID][0]
+		o.claimed[chatID] = o.claimed[chatID][1:]
+		if len(o.claimed[chatID]) == 0 {
+			delete(o.claimed, chatID)
+		}
+		if time.Since(c.at) < o.opts.Lease/2 {
+			return c, true
+		}
+		o.opts.Logger.Warn("reply claimed at queueing left to the takeover: its lease is half gone", "chat", chatID, "outbox_id", c.row.ID)
+	}
+	return claimedRow{}, false
+}
+
+// answerCommitted keeps a button's answer whose transaction committed for
+// the chat's next flush (AfterCommit starts it, once every commit hook of
+// the transaction has run, so the answer goes before the replies).
 func (o *Outbox) answerCommitted(a answer) {
 	o.mu.Lock()
 	o.answers[a.m.ChatID] = append(o.answers[a.m.ChatID], a)
-	dirty := o.dirty[a.m.ChatID]
 	o.mu.Unlock()
-	if !dirty {
-		o.kick(a.m.ChatID, false)
-	}
 }
 
 // sendAnswers sends a chat's committed button answers. A failure is
@@ -214,11 +287,11 @@ func (o *Outbox) sendAnswers(ctx context.Context, chatID int64) {
 // committed queued any. The inbox dispatcher calls it after each update.
 func (o *Outbox) AfterCommit(_ context.Context, chatID int64) {
 	o.mu.Lock()
-	d := o.dirty[chatID]
+	rows, d := o.dirty[chatID]
 	delete(o.dirty, chatID)
 	o.mu.Unlock()
 	if d {
-		o.Kick(chatID)
+		o.kick(chatID, rows)
 	}
 }
 
@@ -286,15 +359,8 @@ func (o *Outbox) flushLoop(ctx context.Context, chatID int64) {
 func (o *Outbox) Run(ctx context.Context) error {
 	o.mu.Lock()
 	o.ctx = ctx
-	waiting := make([]int64, 0, len(o.answers))
-	for c := range o.answers {
-		waiting = append(waiting, c)
-	}
 	o.mu.Unlock()
 	defer o.wg.Wait()
-	for _, c := range waiting { // answers committed before Run started
-		o.kick(c, false)
-	}
 	t := time.NewTicker(o.opts.SweepInterval)
 	defer t.Stop()
 	for {
@@ -310,6 +376,23 @@ func (o *Outbox) Run(ctx context.Context) error {
 }
 
 func (o *Outbox) sweep(ctx context.Context) error {
+	// What a transaction without AfterCommit (not the dispatcher's), or
+	// one committed before Run started, left in memory.
+	o.mu.Lock()
+	var answered, claimed []int64
+	for c := range o.answers {
+		answered = append(answered, c)
+	}
+	for c := range o.claimed {
+		claimed = append(claimed, c)
+	}
+	o.mu.Unlock()
+	for _, c := range answered {
+		o.kick(c, false)
+	}
+	for _, c := range claimed {
+		o.Kick(c)
+	}
 	chats, err := o.store.OutboxChatsDue(ctx, 500)
 	if err != nil {
 		return err
@@ -327,14 +410,25 @@ func (o *Outbox) sweep(ctx context.Context) error {
 func (o *Outbox) Flush(ctx context.Context, chatID int64) error {
 	for ctx.Err() == nil {
 		o.sendAnswers(ctx, chatID)
-		row, res, _, err := o.store.ClaimOutbox(ctx, chatID, o.opts.Lease)
-		if err != nil {
-			return err
+		// A reply claimed as it was queued is the chat's head: it goes
+		// first, without a claim.
+		c, ok := o.takeClaimed(chatID)
+		row, since := c.row, c.at
+		if ok {
+			row.More = true // unknown until it is marked sent
+		} else {
+			var res postgres.OutboxClaim
+			var err error
+			row, res, _, err = o.store.ClaimOutbox(ctx, chatID, o.opts.Lease)
+			if err != nil {
+				return err
+			}
+			if res != postgres.OutboxClaimed {
+				return nil
+			}
+			since = time.Now()
 		}
-		if res != postgres.OutboxClaimed {
-			return nil
-		}
-		if cont, err := o.deliver(ctx, row); err != nil || !cont {
+		if cont, err := o.deliver(ctx, &row, since); err != nil || !cont {
 			return err
 		}
 		if !row.More {
@@ -347,9 +441,12 @@ func (o *Outbox) Flush(ctx context.Context, chatID int64) error {
 	return ctx.Err()
 }
 
-// deliver sends one claimed reply and records the outcome; cont says
-// whether the chat's next reply may go now.
-func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool, err error) {
+// deliver sends one claimed reply, whose lease began at since, and
+// records the outcome; cont says whether the chat's next reply may go now.
+// Once the reply is marked sent, row.More says whether the chat has
+// another open reply.
+func (o *Outbox) deliver(ctx context.Context, rowp *postgres.OutboxRow, since time.Time) (cont bool, err error) {
+	row := *rowp
 	var m Message
 	if err := json.Unmarshal(row.Payload, &m); err != nil {
 		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", "undecodable payload: "+err.Error())
@@ -380,7 +477,7 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 			return err == nil, err
 		}
 	}
-	sendCtx, release := o.holdLease(ctx, row)
+	sendCtx, release := o.holdLease(ctx, row, since)
 	sent, err := o.sender.Send(sendCtx, m)
 	lost := release()
 	switch {
@@ -388,7 +485,8 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 		if o.opts.OnSent != nil && !row.CreatedAt.IsZero() {
 			o.opts.OnSent(o.store.Now().Sub(row.CreatedAt))
 		}
-		return true, o.store.MarkOutboxSent(context.WithoutCancel(ctx), row.ID, sent.MessageID)
+		rowp.More, err = o.store.MarkOutboxSentMore(context.WithoutCancel(ctx), row.ID, sent.MessageID)
+		return true, err
 	case ctx.Err() != nil:
 		// Shutting down mid-call: the outcome is unknown; leave the row
 		// 'sending' so the next sender probes before resending, and let its
@@ -417,11 +515,11 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 	}
 }
 
-// holdLease renews the claimed row's lease every Lease/4 until release
-// is called. The returned context is cancelled when the lease cannot be
+// holdLease renews the claimed row's lease, which began at since, every
+// Lease/4 until release is called. The returned context is cancelled when the lease cannot be
 // renewed before half of it is left, so the call ends well before another
 // sender may take the row over; release reports whether that happened.
-func (o *Outbox) holdLease(ctx context.Context, row postgres.OutboxRow) (context.Context, func() (lost bool)) {
+func (o *Outbox) holdLease(ctx context.Context, row postgres.OutboxRow, since time.Time) (context.Context, func() (lost bool)) {
 	sendCtx, cancel := context.WithCancel(ctx)
 	var lost atomic.Bool
 	done := make(chan struct{})
@@ -431,7 +529,7 @@ func (o *Outbox) holdLease(ctx context.Context, row postgres.OutboxRow) (context
 		every := o.opts.Lease / 4
 		t := time.NewTicker(every)
 		defer t.Stop()
-		held := time.Now() // the lease runs to held+Lease
+		held := since // the lease runs to held+Lease
 		for {
 			select {
 			case <-done:

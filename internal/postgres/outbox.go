@@ -35,6 +35,41 @@ func (db *DB) InsertOutbox(ctx context.Context, chatID, updateID int64, method s
 	return id, err
 }
 
+// InsertOutboxClaimed queues a reply in the context's transaction like
+// InsertOutbox and, when the chat has no other open reply (it is the
+// chat's head), claims it at once for the caller (as ClaimOutbox would:
+// 'sending', attempt 1, the lease running lease from now, the chat's
+// message floor for a post), so that once the transaction commits the
+// caller sends it without a claim of its own. The claim commits with the
+// transaction: if the caller dies before sending, the row is taken over
+// when the lease ends and probed for, like any interrupted send. claimed
+// says which it was; row is the row as claimed.
+func (db *DB) InsertOutboxClaimed(ctx context.Context, chatID int64, method string, payload []byte, lease time.Duration) (row OutboxRow, claimed bool, err error) {
+	defer wrap(&err, "queue reply")
+	now := db.now()
+	var floor *int64
+	err = db.q(ctx).QueryRow(ctx, `
+		WITH head AS (SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')) AS free)
+		INSERT INTO outbox (chat_id, method, payload, created_at, next_attempt_at, status, attempts, lease_until, probe_floor)
+		SELECT $1, $2, $3, $4, $4, CASE WHEN free THEN 'sending' ELSE 'pending' END, CASE WHEN free THEN 1 ELSE 0 END,
+		       CASE WHEN free THEN $5::timestamptz END,
+		       CASE WHEN free AND $2 IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor($1) END
+		  FROM head
+		RETURNING id, status = 'sending', probe_floor`,
+		chatID, method, payload, now, now.Add(lease)).Scan(&row.ID, &claimed, &floor)
+	if err != nil {
+		return OutboxRow{}, false, err
+	}
+	row.ChatID, row.Method, row.Payload, row.CreatedAt = chatID, method, payload, now
+	if claimed {
+		row.Attempts = 1
+	}
+	if floor != nil {
+		row.ProbeFloor = *floor
+	}
+	return row, claimed, nil
+}
+
 // OutboxClaim says what ClaimOutbox found.
 type OutboxClaim int
 
@@ -126,11 +161,24 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 // MarkOutboxSent records that Telegram accepted a reply (messageID 0 for
 // methods that return no message).
 func (db *DB) MarkOutboxSent(ctx context.Context, id, messageID int64) (err error) {
-	defer wrap(&err, "mark reply sent")
-	_, err = db.q(ctx).Exec(ctx, `
-		UPDATE outbox SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL
-		 WHERE id = $1`, id, messageID, db.now())
+	_, err = db.MarkOutboxSentMore(ctx, id, messageID)
 	return err
+}
+
+// MarkOutboxSentMore is MarkOutboxSent, and reports in the same statement
+// whether the reply's chat has another open reply (committed before the
+// statement began), so that a flush knows whether to claim again.
+func (db *DB) MarkOutboxSentMore(ctx context.Context, id, messageID int64) (more bool, err error) {
+	defer wrap(&err, "mark reply sent")
+	err = db.q(ctx).QueryRow(ctx, `
+		UPDATE outbox o SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL
+		 WHERE id = $1
+		RETURNING EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id AND x.status IN ('pending', 'sending') AND x.id <> o.id)`,
+		id, messageID, db.now()).Scan(&more)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return more, err
 }
 
 // MarkOutboxRetry puts a reply back in line after an attempt that surely

@@ -85,3 +85,52 @@ func TestClaimBusyLaterAndAmbiguous(t *testing.T) {
 		t.Fatalf("claim of an empty chat: %v %v, want empty", res, err)
 	}
 }
+
+// A reply queued while its chat has nothing open is claimed as it is
+// queued ('sending', attempt 1, a lease, the floor for a post); the next
+// one waits as pending behind it, and marking the first sent says that the
+// chat has more, marking the second that it has not.
+func TestInsertClaimedTakesOnlyTheHead(t *testing.T) {
+	t.Parallel()
+	db := postgres.New(pgtest.DB(t))
+	ctx := context.Background()
+	const chat = 44
+	var first, second postgres.OutboxRow
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		var claimed bool
+		var err error
+		if first, claimed, err = db.InsertOutboxClaimed(ctx, chat, "sendMessage", []byte(`{"method":"sendMessage"}`), time.Hour); err != nil || !claimed {
+			t.Errorf("first reply: claimed %v, err %v; want claimed", claimed, err)
+		}
+		if second, claimed, err = db.InsertOutboxClaimed(ctx, chat, "editMessageText", []byte(`{"method":"editMessageText"}`), time.Hour); err != nil || claimed {
+			t.Errorf("second reply: claimed %v, err %v; want pending behind the first", claimed, err)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	var attempts int
+	var leased, floored bool
+	if err := db.Pool.QueryRow(ctx, `SELECT status, attempts, lease_until > now(), probe_floor IS NOT NULL FROM outbox WHERE id = $1`, first.ID).
+		Scan(&status, &attempts, &leased, &floored); err != nil {
+		t.Fatal(err)
+	}
+	if status != "sending" || attempts != 1 || !leased || !floored || first.Attempts != 1 {
+		t.Errorf("first reply stored %s, attempt %d, leased %v, floor %v; want sending, 1, leased, with a floor", status, attempts, leased, floored)
+	}
+	if _, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxBusy {
+		t.Errorf("claim behind a reply claimed as queued: %v %v, want busy", res, err)
+	}
+	if more, err := db.MarkOutboxSentMore(ctx, first.ID, 5); err != nil || !more {
+		t.Errorf("first marked sent: more %v, err %v; want more", more, err)
+	}
+	row, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour)
+	if err != nil || res != postgres.OutboxClaimed || row.ID != second.ID {
+		t.Fatalf("claim after the head was sent: %+v %v %v, want the second reply", row, res, err)
+	}
+	if more, err := db.MarkOutboxSentMore(ctx, second.ID, 0); err != nil || more {
+		t.Errorf("second marked sent: more %v, err %v; want none left", more, err)
+	}
+}
