@@ -33,7 +33,6 @@ type OutboxStore interface {
 	OutboxChatsDue(ctx context.Context, limit int) ([]int64, error)
 	KnownBotMessage(ctx context.Context, chatID, messageID int64) (bool, error)
 	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
-	Unreachable(ctx context.Context, chatID int64) (bool, error)
 	// MessageIDByRef returns the id of the chat's sent message named ref
 	// (0 when there is none).
 	MessageIDByRef(ctx context.Context, chatID int64, ref string) (int64, error)
@@ -452,9 +451,7 @@ func (o *Outbox) deliver(ctx context.Context, rowp *postgres.OutboxRow, since ti
 		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", "undecodable payload: "+err.Error())
 	}
 	if counted(m.Method) {
-		if un, err := o.store.Unreachable(ctx, row.ChatID); err != nil {
-			return false, err
-		} else if un {
+		if row.Unreachable { // as the claim found it
 			return true, o.store.MarkOutboxFinal(ctx, row.ID, "unreachable", "chat is unreachable")
 		}
 		if row.Ambiguous {

@@ -22,6 +22,9 @@ type OutboxRow struct {
 	// ProbeFloor is the highest message id known in the chat before the
 	// first attempt began: an unrecorded message of ours is above it.
 	ProbeFloor int64
+	// Unreachable is true when the chat was marked unreachable as the
+	// reply was claimed (the claim looks, so the sender need not).
+	Unreachable bool
 }
 
 // InsertOutbox queues a reply in the context's transaction (or on its own)
@@ -55,8 +58,8 @@ func (db *DB) InsertOutboxClaimed(ctx context.Context, chatID int64, method stri
 		       CASE WHEN free THEN $5::timestamptz END,
 		       CASE WHEN free AND $2 IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor($1) END
 		  FROM head
-		RETURNING id, status = 'sending', probe_floor`,
-		chatID, method, payload, now, now.Add(lease)).Scan(&row.ID, &claimed, &floor)
+		RETURNING id, status = 'sending', probe_floor, EXISTS (SELECT 1 FROM unreachable_chats WHERE chat_id = $1)`,
+		chatID, method, payload, now, now.Add(lease)).Scan(&row.ID, &claimed, &floor, &row.Unreachable)
 	if err != nil {
 		return OutboxRow{}, false, err
 	}
@@ -126,14 +129,15 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 			RETURNING o.probe_floor)
 		SELECT h.id, h.chat_id, h.update_id, h.method, h.payload, h.attempts, h.status, h.next_attempt_at, h.lease_until,
 		       c.probe_floor, h.created_at, EXISTS (SELECT 1 FROM claim),
-		       (SELECT count(*) > 1 FROM outbox o WHERE o.chat_id = $1 AND o.status IN ('pending', 'sending')), true
+		       (SELECT count(*) > 1 FROM outbox o WHERE o.chat_id = $1 AND o.status IN ('pending', 'sending')), true,
+		       EXISTS (SELECT 1 FROM unreachable_chats WHERE chat_id = $1)
 		  FROM head h LEFT JOIN claim c ON true
 		UNION ALL
 		SELECT 0, $1, NULL, '', NULL, 0, '', $2, NULL, NULL, $2, false, false,
-		       EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending'))
+		       EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')), false
 		 WHERE NOT EXISTS (SELECT 1 FROM head)`, chatID, now, now.Add(lease)).
 		Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil,
-			&floor, &row.CreatedAt, &claimed, &row.More, &open)
+			&floor, &row.CreatedAt, &claimed, &row.More, &open, &row.Unreachable)
 	if err != nil {
 		return OutboxRow{}, OutboxEmpty, time.Time{}, err
 	}

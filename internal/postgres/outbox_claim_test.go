@@ -134,3 +134,35 @@ func TestInsertClaimedTakesOnlyTheHead(t *testing.T) {
 		t.Errorf("second marked sent: more %v, err %v; want none left", more, err)
 	}
 }
+
+// A claim says whether the chat is marked unreachable, so that the sender
+// ends the reply without a look of its own; both claims do.
+func TestClaimsSayUnreachable(t *testing.T) {
+	t.Parallel()
+	db := postgres.New(pgtest.DB(t))
+	ctx := context.Background()
+	const chat = 45
+	if err := db.MarkUnreachable(ctx, chat, "blocked"); err != nil {
+		t.Fatal(err)
+	}
+	row, claimed, err := db.InsertOutboxClaimed(ctx, chat, "sendMessage", []byte(`{"method":"sendMessage"}`), time.Millisecond)
+	if err != nil || !claimed || !row.Unreachable {
+		t.Fatalf("claimed as queued: %+v claimed %v err %v, want claimed and unreachable", row, claimed, err)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE outbox SET lease_until = now() - interval '1 s' WHERE id = $1`, row.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, res, _, err := db.ClaimOutbox(ctx, chat, time.Minute)
+	if err != nil || res != postgres.OutboxClaimed || !again.Unreachable {
+		t.Fatalf("claim: %+v %v %v, want claimed and unreachable", again, res, err)
+	}
+	if err := db.ClearUnreachable(ctx, chat); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkOutboxRetry(ctx, again.ID, "test", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if row, res, _, err := db.ClaimOutbox(ctx, chat, time.Minute); err != nil || res != postgres.OutboxClaimed || row.Unreachable {
+		t.Fatalf("claim after the mark was cleared: %+v %v %v, want claimed and reachable", row, res, err)
+	}
+}
