@@ -102,3 +102,42 @@ func TestButtonAnsweredOnceAfterCommit(t *testing.T) {
 		t.Errorf("%d button answers written to the outbox, want none", rows)
 	}
 }
+
+// An outbox that stops with replies it claimed as they were queued but
+// never got to puts them back in line, so that the next sender sends them
+// at once, without waiting for their leases and probing the chat.
+func TestStoppedOutboxReleasesUnsentClaims(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{})
+	e.start(t, 61)
+	first := delivery.NewOutbox(e.db, e.sender, delivery.OutboxOptions{SweepInterval: time.Hour, Logger: quiet()})
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); first.Run(rctx) }()
+	time.Sleep(50 * time.Millisecond) // the first sweep has run
+	if err := e.db.InTx(ctx, func(ctx context.Context) error {
+		return first.Reply(ctx, delivery.Message{Method: "sendMessage", ChatID: 61, Text: "queued before the stop"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	var attempts int
+	if err := e.pool.QueryRow(ctx, `SELECT status, attempts FROM outbox WHERE chat_id = 61`).Scan(&status, &attempts); err != nil || status != "sending" {
+		t.Fatalf("reply stored %s (err %v), want claimed as it was queued", status, err)
+	}
+	stop() // no AfterCommit, no sweep: the reply is still this outbox's to send
+	<-done
+	if err := e.pool.QueryRow(ctx, `SELECT status, attempts FROM outbox WHERE chat_id = 61`).Scan(&status, &attempts); err != nil || status != "pending" || attempts != 0 {
+		t.Fatalf("after the stop: %s after %d attempts (err %v), want pending, never attempted", status, attempts, err)
+	}
+	next := delivery.NewOutbox(e.db, e.sender, delivery.OutboxOptions{Logger: quiet()})
+	if err := next.Flush(ctx, 61); err != nil {
+		t.Fatal(err)
+	}
+	if got := botTexts(e.sb, 61); len(got) != 1 || got[0] != "queued before the stop" {
+		t.Errorf("bot said %q, want the reply once", got)
+	}
+	if probes := e.sb.Calls(sandbox.CallFilter{Method: "editMessageReplyMarkup"}); len(probes) != 0 {
+		t.Errorf("%d probes, want none: the reply was never attempted", len(probes))
+	}
+}

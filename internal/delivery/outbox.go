@@ -27,6 +27,9 @@ type OutboxStore interface {
 	MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxFinal(ctx context.Context, id int64, status, cause string) error
+	// ReleaseOutboxClaims puts replies claimed as queued, never attempted,
+	// back in line.
+	ReleaseOutboxClaims(ctx context.Context, ids []int64) error
 	// RenewOutboxLease extends the lease of a reply being sent, when it is
 	// still the claim made at attempt attempts; false when it is not.
 	RenewOutboxLease(ctx context.Context, id int64, attempts int, until time.Time) (bool, error)
@@ -248,6 +251,30 @@ func (o *Outbox) takeClaimed(chatID int64) (claimedRow, bool) {
 	return claimedRow{}, false
 }
 
+// release, once the flushes have stopped, puts the replies this process
+// claimed as they were queued and never got to back in line, so that
+// another sender (or the next start) sends them at once rather than after
+// their leases and a probe. A crash skips this: then the leases run out.
+func (o *Outbox) release() {
+	o.mu.Lock()
+	var ids []int64
+	for _, cs := range o.claimed {
+		for _, c := range cs {
+			ids = append(ids, c.row.ID)
+		}
+	}
+	o.claimed = map[int64][]claimedRow{}
+	o.mu.Unlock()
+	if len(ids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := o.store.ReleaseOutboxClaims(ctx, ids); err != nil {
+		o.opts.Logger.Warn("put unsent replies back in line at shutdown", "n", len(ids), "err", err)
+	}
+}
+
 // answerCommitted keeps a button's answer whose transaction committed for
 // the chat's next flush (AfterCommit starts it, once every commit hook of
 // the transaction has run, so the answer goes before the replies).
@@ -359,6 +386,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 	o.mu.Lock()
 	o.ctx = ctx
 	o.mu.Unlock()
+	defer o.release()
 	defer o.wg.Wait()
 	t := time.NewTicker(o.opts.SweepInterval)
 	defer t.Stop()

@@ -73,6 +73,19 @@ func (db *DB) InsertOutboxClaimed(ctx context.Context, chatID int64, method stri
 	return row, claimed, nil
 }
 
+// ReleaseOutboxClaims puts replies claimed as they were queued, and never
+// attempted, back in line as pending (a sender stopping before it got to
+// them), so that the next sender sends them at once instead of waiting for
+// their leases to end and probing. Rows no longer in their first claim
+// are left alone.
+func (db *DB) ReleaseOutboxClaims(ctx context.Context, ids []int64) (err error) {
+	defer wrap(&err, "release reply claims")
+	_, err = db.q(ctx).Exec(ctx, `
+		UPDATE outbox SET status = 'pending', attempts = 0, lease_until = NULL, probe_floor = NULL
+		 WHERE id = ANY($1::bigint[]) AND status = 'sending' AND attempts = 1`, ids)
+	return err
+}
+
 // OutboxClaim says what ClaimOutbox found.
 type OutboxClaim int
 
