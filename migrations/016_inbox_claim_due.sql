@@ -2,7 +2,11 @@
 -- candidates it read, those other workers hold included, up to its
 -- window), so that a dispatcher under a backlog takes its share of the
 -- due chats in one transaction (one BEGIN, claim, finish and COMMIT for
--- several updates) while at rest each worker still takes one. Otherwise as
+-- several updates) while at rest each worker still takes one. And it
+-- returns the chats in due order (then chat id), not chat id order: a
+-- transaction that stops taking updates after its time budget leaves the
+-- chats it did not reach, and in chat id order a chat with a high id was
+-- left again and again (replies 20 s late under a backlog). Otherwise as
 -- in 004_inbound.sql.
 DROP FUNCTION inbox_claim(timestamptz, integer, integer);
 
@@ -18,7 +22,7 @@ DECLARE
     win   integer := p_limit * 8 + 64;
 BEGIN
     LOOP
-        SELECT array_agg(c.chat_id ORDER BY c.due_at) INTO cands
+        SELECT array_agg(c.chat_id ORDER BY c.due_at, c.chat_id) INTO cands
           FROM (SELECT i.chat_id, i.due_at FROM inbox_chats i WHERE i.due_at <= p_now ORDER BY i.due_at LIMIT win) c;
         FOREACH id IN ARRAY coalesce(cands, '{}') LOOP
             IF pg_try_advisory_xact_lock(1768841848, hashint8(id)) THEN
@@ -41,5 +45,5 @@ BEGIN
              WHERE p.chat_id = c.chat_id AND p.status = 'pending'
              ORDER BY p.update_id LIMIT p_per_chat + 1) u ON true
          WHERE c.chat_id = ANY(held)
-         ORDER BY c.chat_id, u.update_id;
+         ORDER BY array_position(held, c.chat_id), u.update_id;
 END $$;

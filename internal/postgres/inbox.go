@@ -98,6 +98,9 @@ type InboxChat struct {
 //
 // due is how many chats were due when the claim looked, those other
 // workers hold included (at most the claim's window; 0 when it took none).
+// The chats come in due order (ties by chat id): the longest waiting
+// first, so that a transaction cut short by its time budget leaves the
+// newest.
 func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int) (chats []InboxChat, due int, err error) {
 	defer wrap(&err, "claim chats")
 	tx, ok := TxFrom(ctx)
