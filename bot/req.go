@@ -61,7 +61,7 @@ func (b *Bot) newReq(ctx context.Context, u *models.Update) (*req, bool) {
 	default:
 		return nil, false
 	}
-	s, err := b.people.StaffByTelegramID(ctx, r.user.ID)
+	s, err := r.loadStaff()
 	switch {
 	case err == nil:
 		r.staff = s
@@ -85,6 +85,28 @@ func (b *Bot) newReq(ctx context.Context, u *models.Update) (*req, bool) {
 	}
 	r.loc = b.d.I18n.For(lang)
 	return r, true
+}
+
+// staffStateStore finds the sender and the chat's flow in one round trip
+// (*postgres.DB); a store without it is asked for each apart.
+type staffStateStore interface {
+	// StaffAndState returns crm.ENotFound for strangers (then the state is
+	// not looked up) and a nil state when the chat is in no flow.
+	StaffAndState(ctx context.Context, tgID, chatID int64) (crm.Staff, *State, error)
+}
+
+// loadStaff returns the sender's staff record, and with a staffStateStore
+// loads the chat's state in the same statement.
+func (r *req) loadStaff() (crm.Staff, error) {
+	ss, ok := r.b.people.(staffStateStore)
+	if !ok {
+		return r.b.people.StaffByTelegramID(r.ctx, r.user.ID)
+	}
+	s, st, err := ss.StaffAndState(r.ctx, r.user.ID, r.chatID)
+	if err == nil {
+		r.keepState(st)
+	}
+	return s, err
 }
 
 // lang is the language the reply is written in.

@@ -23,11 +23,18 @@ func (r *req) state() (*State, error) {
 		st = nil
 	case err != nil:
 		return nil, err
-	case !st.ExpiresAt.After(r.now()) || st.UserID != r.user.ID:
+	}
+	r.keepState(st)
+	return r.st, nil
+}
+
+// keepState remembers the chat's stored state (nil for none) as loaded,
+// unless it expired or belongs to another user.
+func (r *req) keepState(st *State) {
+	if st != nil && (!st.ExpiresAt.After(r.now()) || st.UserID != r.user.ID) {
 		st = nil
 	}
 	r.st, r.stLoaded = st, true
-	return st, nil
 }
 
 // setState starts or advances a flow.

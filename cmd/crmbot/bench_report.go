@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -242,6 +243,12 @@ func printStatements(w io.Writer, phases []*phase) {
 	fmt.Fprintf(w, "\nmix: heaviest statements over the measured phases (pg_stat_statements; %.0f updates, %.0f ms of statements):\n", updates, total)
 	fmt.Fprintf(w, "  %7s %9s %8s %6s  %s\n", "mean ms", "calls", "/update", "share", "statement")
 	for _, s := range sts[:min(20, len(sts))] {
+		fmt.Fprintf(w, "  %7.3f %9.0f %8.2f %5.1f%%  %s\n", s.totalMS/s.calls, s.calls, s.calls/max(updates, 1), 100*s.totalMS/max(total, 1), oneLine(s.query, 110))
+	}
+	// What each update costs in round trips: the most frequent statements.
+	slices.SortStableFunc(sts, func(a, b pgStatement) int { return cmp.Compare(b.calls, a.calls) })
+	fmt.Fprintf(w, "\nmix: most frequent statements over the measured phases (calls per update):\n")
+	for _, s := range sts[:min(15, len(sts))] {
 		fmt.Fprintf(w, "  %7.3f %9.0f %8.2f %5.1f%%  %s\n", s.totalMS/s.calls, s.calls, s.calls/max(updates, 1), 100*s.totalMS/max(total, 1), oneLine(s.query, 110))
 	}
 }

@@ -16,18 +16,26 @@ import (
 // OutboxStore is what the outbox needs of the store (*postgres.DB).
 type OutboxStore interface {
 	InsertOutbox(ctx context.Context, chatID, updateID int64, method string, payload []byte) (int64, error)
+	// InsertOutboxClaimed queues a reply and claims it at once when it is
+	// the chat's head (claimed).
+	InsertOutboxClaimed(ctx context.Context, chatID int64, method string, payload []byte, lease time.Duration) (postgres.OutboxRow, bool, error)
 	ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (postgres.OutboxRow, postgres.OutboxClaim, time.Time, error)
 	MarkOutboxSent(ctx context.Context, id, messageID int64) error
+	// MarkOutboxSentMore is MarkOutboxSent, reporting whether the chat has
+	// another open reply.
+	MarkOutboxSentMore(ctx context.Context, id, messageID int64) (bool, error)
 	MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxFinal(ctx context.Context, id int64, status, cause string) error
+	// ReleaseOutboxClaims puts replies claimed as queued, never attempted,
+	// back in line.
+	ReleaseOutboxClaims(ctx context.Context, ids []int64) error
 	// RenewOutboxLease extends the lease of a reply being sent, when it is
 	// still the claim made at attempt attempts; false when it is not.
 	RenewOutboxLease(ctx context.Context, id int64, attempts int, until time.Time) (bool, error)
 	OutboxChatsDue(ctx context.Context, limit int) ([]int64, error)
 	KnownBotMessage(ctx context.Context, chatID, messageID int64) (bool, error)
 	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
-	Unreachable(ctx context.Context, chatID int64) (bool, error)
 	// MessageIDByRef returns the id of the chat's sent message named ref
 	// (0 when there is none).
 	MessageIDByRef(ctx context.Context, chatID int64, ref string) (int64, error)
@@ -90,6 +98,25 @@ func (o OutboxOptions) withDefaults() OutboxOptions {
 // transaction before the Bot API call; if the process dies before the
 // answer is recorded, the next sender probes the chat (Sender.Probe) and
 // records the message it finds instead of sending it again.
+//
+// A reply that is its chat's head when queued is written already claimed
+// ('sending', with its lease) in the update's own transaction
+// (postgres.InsertOutboxClaimed), so that after the commit it is sent
+// without a claim and marked sent in one statement that also says whether
+// the chat has more. The durable rule is unchanged: a row is 'sending'
+// under a lease before its Bot API call may begin, and a 'sending' row
+// whose lease ran out is probed for before any resend. This process sends
+// such a row only while less than half of its lease has run (from when it
+// was queued); after that it leaves it to the takeover.
+//
+// A button's answer (answerCallbackQuery) is the exception: it is not
+// written to the outbox but kept in memory until its transaction commits
+// (postgres.OnCommit), then sent before the chat's other replies. It is
+// sent at most once, never for a transaction or savepoint that rolled
+// back; a crash between the commit and the call loses it, which costs
+// nothing lasting (Telegram stops the button's spinner after 15 s, and the
+// answer may only be sent within those 15 s anyway). The update's durable
+// replies (messages, edits) still go through the outbox.
 type Outbox struct {
 	store  OutboxStore
 	sender *Sender
@@ -97,9 +124,12 @@ type Outbox struct {
 	sem    chan struct{}
 
 	mu      sync.Mutex
-	dirty   map[int64]bool // chats that queued replies in a transaction not yet committed
-	running map[int64]bool // chats being flushed
-	again   map[int64]bool // chats kicked while being flushed
+	dirty   map[int64]bool         // chats that queued replies in a transaction not yet committed
+	running map[int64]bool         // chats being flushed
+	again   map[int64]bool         // chats kicked while being flushed
+	rows    map[int64]bool         // chats kicked for durable replies, not only button answers
+	answers map[int64][]answer     // committed button answers waiting to be sent, by chat
+	claimed map[int64][]claimedRow // committed replies claimed when queued, by chat
 	wg      sync.WaitGroup
 	ctx     context.Context // Run's context, for flushes it starts
 
@@ -116,53 +146,196 @@ func NewOutbox(store OutboxStore, sender *Sender, opts OutboxOptions) *Outbox {
 		store: store, sender: sender, opts: opts,
 		sem:   make(chan struct{}, opts.Concurrency),
 		dirty: map[int64]bool{}, running: map[int64]bool{}, again: map[int64]bool{},
+		rows: map[int64]bool{}, answers: map[int64][]answer{}, claimed: map[int64][]claimedRow{},
 	}
+}
+
+// claimedRow is a reply claimed as it was queued, whose transaction
+// committed; at is when its lease began (this process's clock).
+type claimedRow struct {
+	row postgres.OutboxRow
+	at  time.Time
+}
+
+// answer is a button's answer whose transaction committed.
+type answer struct {
+	m      Message
+	queued time.Time
 }
 
 // Reply queues m in the transaction ctx carries (postgres.DB.InTx), so it
 // is sent if and only if that transaction commits. Set m.ChatID even for
 // answerCallbackQuery: a chat's replies go out in the order queued. Without
 // a transaction the reply is committed and sent at once.
+//
+// An answerCallbackQuery is not written to the outbox: it is sent once the
+// transaction commits, first among the chat's replies (see Outbox).
 func (o *Outbox) Reply(ctx context.Context, m Message) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("reply: %w", err)
+	}
+	if m.Method == "answerCallbackQuery" {
+		a := answer{m: m, queued: o.store.Now()}
+		if postgres.OnCommit(ctx, func() { o.answerCommitted(a) }) {
+			o.markDirty(m.ChatID, false)
+		} else {
+			o.answerCommitted(a)
+			o.kick(m.ChatID, false)
+		}
+		return nil
 	}
 	payload, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("reply: %w", err)
 	}
-	if _, err := o.store.InsertOutbox(ctx, m.ChatID, 0, m.Method, payload); err != nil {
+	// In a transaction of InTx the reply is claimed as it is queued when
+	// it is the chat's head, and sent by this process once the
+	// transaction commits (never if it rolls back).
+	var c claimedRow
+	var claimed bool
+	if postgres.OnCommit(ctx, func() {
+		if claimed {
+			o.claimedCommitted(c)
+		}
+	}) {
+		c.at = time.Now()
+		if c.row, claimed, err = o.store.InsertOutboxClaimed(ctx, m.ChatID, m.Method, payload, o.opts.Lease); err != nil {
+			return err
+		}
+	} else if _, err := o.store.InsertOutbox(ctx, m.ChatID, 0, m.Method, payload); err != nil {
 		return err
 	}
 	if _, inTx := postgres.TxFrom(ctx); inTx {
-		o.mu.Lock()
-		o.dirty[m.ChatID] = true
-		o.mu.Unlock()
+		o.markDirty(m.ChatID, true)
 		return nil
 	}
 	o.Kick(m.ChatID)
 	return nil
 }
 
+// markDirty notes that a transaction not yet committed queued replies for
+// a chat (rows: durable ones, not only a button's answer), for
+// AfterCommit.
+func (o *Outbox) markDirty(chatID int64, rows bool) {
+	o.mu.Lock()
+	o.dirty[chatID] = o.dirty[chatID] || rows
+	o.mu.Unlock()
+}
+
+// claimedCommitted keeps a reply claimed as it was queued, its transaction
+// committed, for the chat's next flush (AfterCommit starts it).
+func (o *Outbox) claimedCommitted(c claimedRow) {
+	o.mu.Lock()
+	o.claimed[c.row.ChatID] = append(o.claimed[c.row.ChatID], c)
+	o.mu.Unlock()
+}
+
+// takeClaimed returns the chat's oldest reply claimed as it was queued,
+// if any is left whose lease is still safely ours (less than half of it
+// run); an older one is left to the takeover after its lease, which
+// probes for it first.
+func (o *Outbox) takeClaimed(chatID int64) (claimedRow, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for len(o.claimed[chatID]) > 0 {
+		c := o.claimed[chatID][0]
+		o.claimed[chatID] = o.claimed[chatID][1:]
+		if len(o.claimed[chatID]) == 0 {
+			delete(o.claimed, chatID)
+		}
+		if time.Since(c.at) < o.opts.Lease/2 {
+			return c, true
+		}
+		o.opts.Logger.Warn("reply claimed at queueing left to the takeover: its lease is half gone", "chat", chatID, "outbox_id", c.row.ID)
+	}
+	return claimedRow{}, false
+}
+
+// release, once the flushes have stopped, puts the replies this process
+// claimed as they were queued and never got to back in line, so that
+// another sender (or the next start) sends them at once rather than after
+// their leases and a probe. A crash skips this: then the leases run out.
+func (o *Outbox) release() {
+	o.mu.Lock()
+	var ids []int64
+	for _, cs := range o.claimed {
+		for _, c := range cs {
+			ids = append(ids, c.row.ID)
+		}
+	}
+	o.claimed = map[int64][]claimedRow{}
+	o.mu.Unlock()
+	if len(ids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := o.store.ReleaseOutboxClaims(ctx, ids); err != nil {
+		o.opts.Logger.Warn("put unsent replies back in line at shutdown", "n", len(ids), "err", err)
+	}
+}
+
+// answerCommitted keeps a button's answer whose transaction committed for
+// the chat's next flush (AfterCommit starts it, once every commit hook of
+// the transaction has run, so the answer goes before the replies).
+func (o *Outbox) answerCommitted(a answer) {
+	o.mu.Lock()
+	o.answers[a.m.ChatID] = append(o.answers[a.m.ChatID], a)
+	o.mu.Unlock()
+}
+
+// sendAnswers sends a chat's committed button answers. A failure is
+// logged, never retried later: Telegram forgets the query in 15 s.
+func (o *Outbox) sendAnswers(ctx context.Context, chatID int64) {
+	o.mu.Lock()
+	as := o.answers[chatID]
+	delete(o.answers, chatID)
+	o.mu.Unlock()
+	for _, a := range as {
+		_, err := o.sender.Send(ctx, a.m)
+		switch {
+		case err == nil:
+			if o.opts.OnSent != nil {
+				o.opts.OnSent(o.store.Now().Sub(a.queued))
+			}
+		case ctx.Err() != nil:
+			return
+		case IsTemporary(err) || IsAmbiguous(err) || IsUnreachable(err):
+			o.opts.Logger.Warn("button answer not sent", "chat", chatID, "err", err)
+		default:
+			o.refused.Add(1)
+			o.opts.Logger.Error("reply refused by telegram", "chat", chatID, "method", a.m.Method, "err", err)
+		}
+	}
+}
+
 // AfterCommit starts sending a chat's replies if a transaction that just
 // committed queued any. The inbox dispatcher calls it after each update.
 func (o *Outbox) AfterCommit(_ context.Context, chatID int64) {
 	o.mu.Lock()
-	d := o.dirty[chatID]
+	rows, d := o.dirty[chatID]
 	delete(o.dirty, chatID)
 	o.mu.Unlock()
 	if d {
-		o.Kick(chatID)
+		o.kick(chatID, rows)
 	}
 }
 
 // Kick flushes a chat in the background (once Run has started; before
 // that, the first sweep will).
-func (o *Outbox) Kick(chatID int64) {
+func (o *Outbox) Kick(chatID int64) { o.kick(chatID, true) }
+
+// kick starts or repeats a chat's flush; rows says that durable replies
+// may be open (else only committed button answers are sent, and no claim
+// is spent finding the outbox empty).
+func (o *Outbox) kick(chatID int64, rows bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.ctx == nil || o.ctx.Err() != nil {
 		return
+	}
+	if rows {
+		o.rows[chatID] = true
 	}
 	if o.running[chatID] {
 		o.again[chatID] = true
@@ -181,10 +354,17 @@ func (o *Outbox) flushLoop(ctx context.Context, chatID int64) {
 		case <-ctx.Done():
 			o.mu.Lock()
 			delete(o.running, chatID)
+			delete(o.rows, chatID)
 			o.mu.Unlock()
 			return
 		}
-		if err := o.Flush(ctx, chatID); err != nil && ctx.Err() == nil {
+		o.mu.Lock()
+		rows := o.rows[chatID]
+		delete(o.rows, chatID)
+		o.mu.Unlock()
+		if !rows {
+			o.sendAnswers(ctx, chatID)
+		} else if err := o.Flush(ctx, chatID); err != nil && ctx.Err() == nil {
 			o.opts.Logger.Warn("flush replies", "chat", chatID, "err", err)
 		}
 		<-o.sem
@@ -206,6 +386,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 	o.mu.Lock()
 	o.ctx = ctx
 	o.mu.Unlock()
+	defer o.release()
 	defer o.wg.Wait()
 	t := time.NewTicker(o.opts.SweepInterval)
 	defer t.Stop()
@@ -222,6 +403,23 @@ func (o *Outbox) Run(ctx context.Context) error {
 }
 
 func (o *Outbox) sweep(ctx context.Context) error {
+	// What a transaction without AfterCommit (not the dispatcher's), or
+	// one committed before Run started, left in memory.
+	o.mu.Lock()
+	var answered, claimed []int64
+	for c := range o.answers {
+		answered = append(answered, c)
+	}
+	for c := range o.claimed {
+		claimed = append(claimed, c)
+	}
+	o.mu.Unlock()
+	for _, c := range answered {
+		o.kick(c, false)
+	}
+	for _, c := range claimed {
+		o.Kick(c)
+	}
 	chats, err := o.store.OutboxChatsDue(ctx, 500)
 	if err != nil {
 		return err
@@ -234,16 +432,30 @@ func (o *Outbox) sweep(ctx context.Context) error {
 
 // Flush sends a chat's open replies in order until none is left or one
 // must wait (a retry time, another sender holding the chat).
+//
+// The chat's committed button answers go first, before each claim.
 func (o *Outbox) Flush(ctx context.Context, chatID int64) error {
 	for ctx.Err() == nil {
-		row, res, _, err := o.store.ClaimOutbox(ctx, chatID, o.opts.Lease)
-		if err != nil {
-			return err
+		o.sendAnswers(ctx, chatID)
+		// A reply claimed as it was queued is the chat's head: it goes
+		// first, without a claim.
+		c, ok := o.takeClaimed(chatID)
+		row, since := c.row, c.at
+		if ok {
+			row.More = true // unknown until it is marked sent
+		} else {
+			var res postgres.OutboxClaim
+			var err error
+			row, res, _, err = o.store.ClaimOutbox(ctx, chatID, o.opts.Lease)
+			if err != nil {
+				return err
+			}
+			if res != postgres.OutboxClaimed {
+				return nil
+			}
+			since = time.Now()
 		}
-		if res != postgres.OutboxClaimed {
-			return nil
-		}
-		if cont, err := o.deliver(ctx, row); err != nil || !cont {
+		if cont, err := o.deliver(ctx, &row, since); err != nil || !cont {
 			return err
 		}
 		if !row.More {
@@ -256,17 +468,18 @@ func (o *Outbox) Flush(ctx context.Context, chatID int64) error {
 	return ctx.Err()
 }
 
-// deliver sends one claimed reply and records the outcome; cont says
-// whether the chat's next reply may go now.
-func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool, err error) {
+// deliver sends one claimed reply, whose lease began at since, and
+// records the outcome; cont says whether the chat's next reply may go now.
+// Once the reply is marked sent, row.More says whether the chat has
+// another open reply.
+func (o *Outbox) deliver(ctx context.Context, rowp *postgres.OutboxRow, since time.Time) (cont bool, err error) {
+	row := *rowp
 	var m Message
 	if err := json.Unmarshal(row.Payload, &m); err != nil {
 		return true, o.store.MarkOutboxFinal(ctx, row.ID, "failed", "undecodable payload: "+err.Error())
 	}
 	if counted(m.Method) {
-		if un, err := o.store.Unreachable(ctx, row.ChatID); err != nil {
-			return false, err
-		} else if un {
+		if row.Unreachable { // as the claim found it
 			return true, o.store.MarkOutboxFinal(ctx, row.ID, "unreachable", "chat is unreachable")
 		}
 		if row.Ambiguous {
@@ -289,7 +502,7 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 			return err == nil, err
 		}
 	}
-	sendCtx, release := o.holdLease(ctx, row)
+	sendCtx, release := o.holdLease(ctx, row, since)
 	sent, err := o.sender.Send(sendCtx, m)
 	lost := release()
 	switch {
@@ -297,7 +510,8 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 		if o.opts.OnSent != nil && !row.CreatedAt.IsZero() {
 			o.opts.OnSent(o.store.Now().Sub(row.CreatedAt))
 		}
-		return true, o.store.MarkOutboxSent(context.WithoutCancel(ctx), row.ID, sent.MessageID)
+		rowp.More, err = o.store.MarkOutboxSentMore(context.WithoutCancel(ctx), row.ID, sent.MessageID)
+		return true, err
 	case ctx.Err() != nil:
 		// Shutting down mid-call: the outcome is unknown; leave the row
 		// 'sending' so the next sender probes before resending, and let its
@@ -326,11 +540,11 @@ func (o *Outbox) deliver(ctx context.Context, row postgres.OutboxRow) (cont bool
 	}
 }
 
-// holdLease renews the claimed row's lease every Lease/4 until release
-// is called. The returned context is cancelled when the lease cannot be
+// holdLease renews the claimed row's lease, which began at since, every
+// Lease/4 until release is called. The returned context is cancelled when the lease cannot be
 // renewed before half of it is left, so the call ends well before another
 // sender may take the row over; release reports whether that happened.
-func (o *Outbox) holdLease(ctx context.Context, row postgres.OutboxRow) (context.Context, func() (lost bool)) {
+func (o *Outbox) holdLease(ctx context.Context, row postgres.OutboxRow, since time.Time) (context.Context, func() (lost bool)) {
 	sendCtx, cancel := context.WithCancel(ctx)
 	var lost atomic.Bool
 	done := make(chan struct{})
@@ -340,7 +554,7 @@ func (o *Outbox) holdLease(ctx context.Context, row postgres.OutboxRow) (context
 		every := o.opts.Lease / 4
 		t := time.NewTicker(every)
 		defer t.Stop()
-		held := time.Now() // the lease runs to held+Lease
+		held := since // the lease runs to held+Lease
 		for {
 			select {
 			case <-done:

@@ -16,8 +16,8 @@ import (
 // parked in the end, while the other updates of the batch (its chat's next
 // one, another chat's) are tried again without being charged, and done.
 // Two chats break it here, so that one does in the careful run too (chats
-// run in chat_id order: 7 and 8 break it, 9 is healthy; a long BatchTime
-// keeps the three in one claim).
+// run in due order, here chat_id order as they arrived together: 7 and 8
+// break it, 9 is healthy; a long BatchTime keeps the three in one claim).
 func TestBrokenSessionChargesOnlyItsUpdate(t *testing.T) {
 	ctx := context.Background()
 	pool, db := setup(t)

@@ -23,7 +23,7 @@ import (
 type DispatchStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	InSavepoint(ctx context.Context, fn func(ctx context.Context) error) error
-	ClaimChats(ctx context.Context, now time.Time, limit, perChat int) ([]postgres.InboxChat, error)
+	ClaimChats(ctx context.Context, now time.Time, limit, perChat int) ([]postgres.InboxChat, int, error)
 	FinishChats(ctx context.Context, done []int64, failed []postgres.UpdateFailure, chats []postgres.ChatOutcome) error
 	MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) error
 	PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Time) (int64, error)
@@ -45,8 +45,9 @@ type DispatcherOptions struct {
 	// HandlerTimeout bounds one Handle call; default 30 s.
 	HandlerTimeout time.Duration
 	// ChatsPerClaim is the most chats one transaction takes; default 8.
-	// Workers take fewer when handlers are slow (as many as fit in
-	// BatchTime), so that slow chats are spread over the workers.
+	// A worker takes its share of the chats the last claim found due (one
+	// each at rest, so that chats are spread over the workers; several
+	// under a backlog, so that one commit serves several updates).
 	ChatsPerClaim int
 	// MaxBatch is the most updates one transaction processes (each in a
 	// savepoint of its own); default 32.
@@ -160,14 +161,17 @@ type Dispatcher struct {
 
 	wake      chan struct{} // one token wakes one idle worker
 	lingering atomic.Bool   // a woken worker is gathering a burst
-	handleN   atomic.Int64  // recent mean handler time, in ns (moving average)
+	due       atomic.Int64  // chats due at the last claim; -1 before any
+	held      atomic.Int64  // chats held by this process's transactions
 }
 
 // NewDispatcher returns a dispatcher of store's inbox to h. With a pool,
 // workers wake on the inbox's NOTIFY as soon as an update is committed.
 func NewDispatcher(store DispatchStore, h Handler, pool *pgxpool.Pool, opts DispatcherOptions) *Dispatcher {
 	opts = opts.withDefaults()
-	return &Dispatcher{store: store, handler: h, pool: pool, opts: opts, wake: make(chan struct{}, opts.Workers)}
+	d := &Dispatcher{store: store, handler: h, pool: pool, opts: opts, wake: make(chan struct{}, opts.Workers)}
+	d.due.Store(-1)
+	return d
 }
 
 // Run processes updates, and purges old ones every PurgeEvery, until ctx
@@ -281,16 +285,26 @@ func (d *Dispatcher) once(ctx context.Context) (txResult, error) {
 // recorded without a call.
 func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult, error) {
 	var (
-		chats []postgres.InboxChat
-		b     batch
+		chats   []postgres.InboxChat
+		b       batch
+		waiting bool // due chats were left that nobody here holds
 	)
 	limit := d.claimSize()
 	err := d.store.InTx(ctx, func(ctx context.Context) error {
-		var err error
-		chats, err = d.store.ClaimChats(ctx, d.opts.Now(), limit, d.opts.MaxBatch)
-		if err != nil || len(chats) == 0 {
+		var (
+			err error
+			due int
+		)
+		chats, due, err = d.store.ClaimChats(ctx, d.opts.Now(), limit, d.opts.MaxBatch)
+		if err != nil {
 			return err
 		}
+		d.due.Store(int64(due))
+		if len(chats) == 0 {
+			return nil
+		}
+		waiting = int64(due) > d.held.Add(int64(len(chats)))
+		defer d.held.Add(-int64(len(chats)))
 		b, err = d.process(ctx, chats, known)
 		if err != nil {
 			return err
@@ -318,8 +332,8 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 		r.more = true
 	} else {
 		r.more = b.leftover
-		if len(chats) == limit {
-			// More chats may be due: bring one more worker in, so a burst
+		if len(chats) == limit && waiting {
+			// More chats are due: bring one more worker in, so a burst
 			// fans out without every commit waking all.
 			r.more = true
 			d.Wake()
@@ -352,14 +366,18 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 	return r, nil
 }
 
-// claimSize is how many chats a transaction takes: as many as the recent
-// handler time lets it process in BatchTime, within 1..ChatsPerClaim.
+// claimSize is how many chats a transaction takes: a worker's share of
+// the chats the last claim found due (those being processed included),
+// within 1..ChatsPerClaim; ChatsPerClaim before any claim. At rest that is
+// one, so that the chats of a burst are spread over the workers; under a
+// backlog several, so that a claim, a finish and a commit serve several
+// updates. BatchTime still ends a transaction whose handlers are slow.
 func (d *Dispatcher) claimSize() int {
-	mean := time.Duration(d.handleN.Load())
-	if mean <= 0 {
+	due := int(d.due.Load())
+	if due < 0 {
 		return d.opts.ChatsPerClaim
 	}
-	return max(1, min(d.opts.ChatsPerClaim, int(d.opts.BatchTime/(2*mean))))
+	return max(1, min(d.opts.ChatsPerClaim, (due+d.opts.Workers-1)/d.opts.Workers))
 }
 
 // process runs the claimed chats' updates and says what to record. Not
@@ -371,27 +389,27 @@ func (d *Dispatcher) process(ctx context.Context, chats []postgres.InboxChat, kn
 	start, n := time.Now(), 0
 	for _, c := range chats {
 		out := postgres.ChatOutcome{ChatID: c.ChatID, Seq: c.Seq, Due: d.opts.Now()}
-		stopped := false
+		stopped, untouched := false, true
 		for _, u := range c.Updates {
 			if n > 0 && (n >= d.opts.MaxBatch || time.Since(start) >= d.opts.BatchTime) {
-				stopped, b.leftover = true, true // due again now, behind the chats waiting
+				// Due again now: a chat cut short goes behind the chats
+				// waiting; one not reached keeps its place (no outcome).
+				stopped, b.leftover = true, true
 				break
 			}
+			untouched = false
 			if now := d.opts.Now(); u.NextAttemptAt.After(now) {
 				out.Due, stopped = u.NextAttemptAt, true
 				break
 			}
 			n++
-			t0 := time.Now()
 			hErr, wasKnown := known[u.UpdateID]
 			switch {
 			case wasKnown:
 			case careful:
 				hErr = d.store.InSavepoint(ctx, func(ctx context.Context) error { return d.handle(ctx, u) })
-				d.observe(time.Since(t0))
 			default:
 				hErr = d.handle(ctx, u)
-				d.observe(time.Since(t0))
 			}
 			if ctx.Err() != nil {
 				return b, ctx.Err()
@@ -423,23 +441,12 @@ func (d *Dispatcher) process(ctx context.Context, chats []postgres.InboxChat, kn
 		if !stopped && !c.Complete {
 			b.leftover = true
 		}
+		if stopped && untouched {
+			continue
+		}
 		b.outcomes = append(b.outcomes, out)
 	}
 	return b, nil
-}
-
-// observe folds one handler time into the moving average (weight 1/8).
-func (d *Dispatcher) observe(t time.Duration) {
-	for {
-		old := d.handleN.Load()
-		next := int64(t)
-		if old > 0 {
-			next = old + (int64(t)-old)/8
-		}
-		if d.handleN.CompareAndSwap(old, next) {
-			return
-		}
-	}
 }
 
 // retryTime is when the attempt-th failure is tried again, or park.

@@ -18,6 +18,10 @@ import (
 // process may call getUpdates at a time.
 const PollerLockKey int64 = 0x63726d706f6c6c // "crmpoll"
 
+// leaderCheckEvery is how often a leading poller checks that its session,
+// and so its lock, is still there.
+const leaderCheckEvery = time.Second
+
 // PollerStore is what the poller needs of the store (*postgres.DB).
 type PollerStore interface {
 	UpdateStore
@@ -122,10 +126,17 @@ func (p *Poller) lead(ctx context.Context) (bool, error) {
 	// are dropped by update_id). A stored offset would skip everything after
 	// Telegram restarts its numbering (it does after a quiet week).
 	var offset int64
+	var checked time.Time
 	fails := 0
 	for ctx.Err() == nil {
-		if _, err := conn.Exec(ctx, "SELECT 1"); err != nil {
-			return true, fmt.Errorf("leader session lost: %w", err)
+		// The lock lives as long as the session: make sure it is still
+		// there, at most once a second (an idle long poll waits longer than
+		// that anyway; a busy one would otherwise check before every batch).
+		if time.Since(checked) >= leaderCheckEvery {
+			if _, err := conn.Exec(ctx, "SELECT 1"); err != nil {
+				return true, fmt.Errorf("leader session lost: %w", err)
+			}
+			checked = time.Now()
 		}
 		next, err := p.PollOnce(ctx, offset)
 		if err != nil {

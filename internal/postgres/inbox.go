@@ -95,15 +95,21 @@ type InboxChat struct {
 // worker of any replica takes it meanwhile, and its updates are read after
 // the lock is held, so they include everything a previous holder
 // committed.
-func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int) (chats []InboxChat, err error) {
+//
+// due is how many chats were due when the claim looked, those other
+// workers hold included (at most the claim's window; 0 when it took none).
+// The chats come in due order (ties by chat id): the longest waiting
+// first, so that a transaction cut short by its time budget leaves the
+// newest.
+func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int) (chats []InboxChat, due int, err error) {
 	defer wrap(&err, "claim chats")
 	tx, ok := TxFrom(ctx)
 	if !ok {
-		return nil, errors.New("no transaction in context")
+		return nil, 0, errors.New("no transaction in context")
 	}
 	rows, err := tx.Query(ctx, `SELECT * FROM inbox_claim($1, $2, $3)`, now, limit, perChat)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -115,8 +121,8 @@ func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int)
 			attempts      *int
 			next          *time.Time
 		)
-		if err := rows.Scan(&chat, &seq, &id, &user, &msg, &kind, &payload, &attempts, &next); err != nil {
-			return nil, err
+		if err := rows.Scan(&chat, &seq, &id, &user, &msg, &kind, &payload, &attempts, &next, &due); err != nil {
+			return nil, 0, err
 		}
 		if len(chats) == 0 || chats[len(chats)-1].ChatID != chat {
 			chats = append(chats, InboxChat{ChatID: chat, Seq: seq, Complete: true})
@@ -138,7 +144,7 @@ func (db *DB) ClaimChats(ctx context.Context, now time.Time, limit, perChat int)
 		}
 		c.Updates = append(c.Updates, u)
 	}
-	return chats, rows.Err()
+	return chats, due, rows.Err()
 }
 
 // UpdateFailure is a failed attempt at an update: it is retried at Next,
@@ -259,13 +265,22 @@ func (db *DB) InSavepoint(ctx context.Context, fn func(ctx context.Context) erro
 	if err != nil {
 		return err
 	}
-	if err := fn(context.WithValue(ctx, txKey{}, sp)); err != nil {
+	// The savepoint's commit hooks join the transaction's only when it is
+	// released.
+	hooks := &commitHooks{}
+	if err := fn(context.WithValue(context.WithValue(ctx, txKey{}, sp), hooksKey{}, hooks)); err != nil {
 		if rerr := sp.Rollback(context.WithoutCancel(ctx)); rerr != nil {
 			return errors.Join(err, fmt.Errorf("roll back savepoint: %w", rerr))
 		}
 		return err
 	}
-	return sp.Commit(ctx)
+	if err := sp.Commit(ctx); err != nil {
+		return err
+	}
+	if outer, ok := ctx.Value(hooksKey{}).(*commitHooks); ok {
+		outer.fns = append(outer.fns, hooks.fns...)
+	}
+	return nil
 }
 
 // InboxCounts reports how many updates are pending, done and parked.

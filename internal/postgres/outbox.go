@@ -22,6 +22,9 @@ type OutboxRow struct {
 	// ProbeFloor is the highest message id known in the chat before the
 	// first attempt began: an unrecorded message of ours is above it.
 	ProbeFloor int64
+	// Unreachable is true when the chat was marked unreachable as the
+	// reply was claimed (the claim looks, so the sender need not).
+	Unreachable bool
 }
 
 // InsertOutbox queues a reply in the context's transaction (or on its own)
@@ -33,6 +36,54 @@ func (db *DB) InsertOutbox(ctx context.Context, chatID, updateID int64, method s
 		VALUES ($1, nullif($2, 0), $3, $4, $5, $5) RETURNING id`,
 		chatID, updateID, method, payload, db.now()).Scan(&id)
 	return id, err
+}
+
+// InsertOutboxClaimed queues a reply in the context's transaction like
+// InsertOutbox and, when the chat has no other open reply (it is the
+// chat's head), claims it at once for the caller (as ClaimOutbox would:
+// 'sending', attempt 1, the lease running lease from now, the chat's
+// message floor for a post), so that once the transaction commits the
+// caller sends it without a claim of its own. The claim commits with the
+// transaction: if the caller dies before sending, the row is taken over
+// when the lease ends and probed for, like any interrupted send. claimed
+// says which it was; row is the row as claimed.
+func (db *DB) InsertOutboxClaimed(ctx context.Context, chatID int64, method string, payload []byte, lease time.Duration) (row OutboxRow, claimed bool, err error) {
+	defer wrap(&err, "queue reply")
+	now := db.now()
+	var floor *int64
+	err = db.q(ctx).QueryRow(ctx, `
+		WITH head AS (SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')) AS free)
+		INSERT INTO outbox (chat_id, method, payload, created_at, next_attempt_at, status, attempts, lease_until, probe_floor)
+		SELECT $1, $2, $3, $4, $4, CASE WHEN free THEN 'sending' ELSE 'pending' END, CASE WHEN free THEN 1 ELSE 0 END,
+		       CASE WHEN free THEN $5::timestamptz END,
+		       CASE WHEN free AND $2 IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor($1) END
+		  FROM head
+		RETURNING id, status = 'sending', probe_floor, EXISTS (SELECT 1 FROM unreachable_chats WHERE chat_id = $1)`,
+		chatID, method, payload, now, now.Add(lease)).Scan(&row.ID, &claimed, &floor, &row.Unreachable)
+	if err != nil {
+		return OutboxRow{}, false, err
+	}
+	row.ChatID, row.Method, row.Payload, row.CreatedAt = chatID, method, payload, now
+	if claimed {
+		row.Attempts = 1
+	}
+	if floor != nil {
+		row.ProbeFloor = *floor
+	}
+	return row, claimed, nil
+}
+
+// ReleaseOutboxClaims puts replies claimed as they were queued, and never
+// attempted, back in line as pending (a sender stopping before it got to
+// them), so that the next sender sends them at once instead of waiting for
+// their leases to end and probing. Rows no longer in their first claim
+// are left alone.
+func (db *DB) ReleaseOutboxClaims(ctx context.Context, ids []int64) (err error) {
+	defer wrap(&err, "release reply claims")
+	_, err = db.q(ctx).Exec(ctx, `
+		UPDATE outbox SET status = 'pending', attempts = 0, lease_until = NULL, probe_floor = NULL
+		 WHERE id = ANY($1::bigint[]) AND status = 'sending' AND attempts = 1`, ids)
+	return err
 }
 
 // OutboxClaim says what ClaimOutbox found.
@@ -48,88 +99,103 @@ const (
 
 // ClaimOutbox takes the oldest open reply of a chat for sending (answers
 // to button presses first, so a button never spins behind paced sends,
-// though the handler queues its answer last): it marks
-// it 'sending' with a lease and commits, so that a crash during the Bot API
-// call leaves it visibly ambiguous. A row found 'sending' with its lease run
-// out is returned with Ambiguous set. When the head row is not claimable,
-// next tells when to look again (zero if unknown).
+// though the handler queues its answer last): it marks it 'sending' with a
+// lease, in one statement that commits on its own, so that a crash during
+// the Bot API call leaves it visibly ambiguous. A row found 'sending' with
+// its lease run out is returned with Ambiguous set. When the head row is
+// not claimable, next tells when to look again (zero if unknown).
+//
+// The head is locked without SKIP LOCKED on purpose: skipping it would let
+// another replica send the chat's next reply before this one. When a
+// concurrent claim changed the head under the lock, LIMIT with FOR UPDATE
+// may return no row: that is reported as OutboxBusy (the other sender goes
+// on with the chat), as is nothing open at all as OutboxEmpty.
 func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (row OutboxRow, res OutboxClaim, next time.Time, err error) {
 	defer wrap(&err, "claim reply")
 	now := db.now()
-	err = db.InTx(ctx, func(ctx context.Context) error {
-		q := db.q(ctx)
-		var status string
-		var nextAt time.Time
-		var leaseUntil *time.Time
-		var upd, floor *int64
-		err := q.QueryRow(ctx, `
-			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor, created_at,
-			       (SELECT count(*) > 1 FROM outbox o WHERE o.chat_id = $1 AND o.status IN ('pending', 'sending'))
+	var (
+		status     string
+		nextAt     time.Time
+		leaseUntil *time.Time
+		upd, floor *int64
+		claimed    bool
+		open       bool
+	)
+	// Only a reply that posts a message can be probed for after a crash
+	// (an edit or a callback answer is repeated harmlessly), so only it
+	// needs the chat's message floor, which costs a look at three tables;
+	// an ambiguous row keeps the floor of its first attempt.
+	err = db.q(ctx).QueryRow(ctx, `
+		WITH head AS (
+			SELECT id, chat_id, update_id, method, payload, attempts, status, next_attempt_at, lease_until, probe_floor, created_at
 			  FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')
-			 ORDER BY method = 'answerCallbackQuery' DESC, id LIMIT 1 FOR UPDATE`, chatID).
-			Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil, &floor, &row.CreatedAt, &row.More)
-		if errors.Is(err, pgx.ErrNoRows) {
-			// Nothing is open, or the head changed under a concurrent claim
-			// (LIMIT with FOR UPDATE may then return no row). The head is
-			// locked without SKIP LOCKED on purpose: skipping it would let
-			// another replica send the chat's next reply before this one.
-			var open bool
-			if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending'))`, chatID).Scan(&open); err != nil {
-				return err
-			}
-			res = OutboxEmpty
-			if open {
-				res = OutboxBusy
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if upd != nil {
-			row.UpdateID = *upd
-		}
-		switch {
-		case status == "sending" && leaseUntil != nil && leaseUntil.After(now):
-			res, next = OutboxBusy, *leaseUntil
-			return nil
-		case status == "pending" && nextAt.After(now):
-			res, next = OutboxLater, nextAt
-			return nil
-		}
-		row.Ambiguous = status == "sending"
-		row.Attempts++
-		res = OutboxClaimed
-		if row.Ambiguous && floor != nil {
-			row.ProbeFloor = *floor
-			_, err = q.Exec(ctx, `UPDATE outbox SET attempts = $2, lease_until = $3 WHERE id = $1`,
-				row.ID, row.Attempts, now.Add(lease))
-			return err
-		}
-		// Only a reply that posts a message can be probed for after a crash
-		// (an edit or a callback answer is repeated harmlessly), so only it
-		// needs the chat's message floor, which costs a look at three tables.
-		var probe *int64
-		err = q.QueryRow(ctx, `
-			UPDATE outbox SET status = 'sending', attempts = $2, lease_until = $3,
-			       probe_floor = CASE WHEN method IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor(chat_id) END
-			 WHERE id = $1 RETURNING probe_floor`, row.ID, row.Attempts, now.Add(lease)).Scan(&probe)
-		if probe != nil {
-			row.ProbeFloor = *probe
-		}
-		return err
-	})
-	return row, res, next, err
+			 ORDER BY method = 'answerCallbackQuery' DESC, id LIMIT 1 FOR UPDATE),
+		claim AS (
+			UPDATE outbox o
+			   SET status = 'sending', attempts = h.attempts + 1, lease_until = $3,
+			       probe_floor = CASE WHEN h.status = 'sending' AND h.probe_floor IS NOT NULL THEN h.probe_floor
+			                          WHEN h.method IN ('sendMessage', 'sendLocation', 'sendVoice') THEN chat_message_floor(h.chat_id) END
+			  FROM head h
+			 WHERE o.id = h.id
+			   AND NOT (h.status = 'sending' AND coalesce(h.lease_until > $2, false))
+			   AND NOT (h.status = 'pending' AND h.next_attempt_at > $2)
+			RETURNING o.probe_floor)
+		SELECT h.id, h.chat_id, h.update_id, h.method, h.payload, h.attempts, h.status, h.next_attempt_at, h.lease_until,
+		       c.probe_floor, h.created_at, EXISTS (SELECT 1 FROM claim),
+		       (SELECT count(*) > 1 FROM outbox o WHERE o.chat_id = $1 AND o.status IN ('pending', 'sending')), true,
+		       EXISTS (SELECT 1 FROM unreachable_chats WHERE chat_id = $1)
+		  FROM head h LEFT JOIN claim c ON true
+		UNION ALL
+		SELECT 0, $1, NULL, '', NULL, 0, '', $2, NULL, NULL, $2, false, false,
+		       EXISTS (SELECT 1 FROM outbox WHERE chat_id = $1 AND status IN ('pending', 'sending')), false
+		 WHERE NOT EXISTS (SELECT 1 FROM head)`, chatID, now, now.Add(lease)).
+		Scan(&row.ID, &row.ChatID, &upd, &row.Method, &row.Payload, &row.Attempts, &status, &nextAt, &leaseUntil,
+			&floor, &row.CreatedAt, &claimed, &row.More, &open, &row.Unreachable)
+	if err != nil {
+		return OutboxRow{}, OutboxEmpty, time.Time{}, err
+	}
+	switch {
+	case row.ID == 0 && open:
+		return OutboxRow{}, OutboxBusy, time.Time{}, nil
+	case row.ID == 0:
+		return OutboxRow{}, OutboxEmpty, time.Time{}, nil
+	case !claimed && status == "sending" && leaseUntil != nil:
+		return OutboxRow{}, OutboxBusy, *leaseUntil, nil
+	case !claimed:
+		return OutboxRow{}, OutboxLater, nextAt, nil
+	}
+	if upd != nil {
+		row.UpdateID = *upd
+	}
+	if floor != nil {
+		row.ProbeFloor = *floor
+	}
+	row.Ambiguous = status == "sending"
+	row.Attempts++
+	return row, OutboxClaimed, time.Time{}, nil
 }
 
 // MarkOutboxSent records that Telegram accepted a reply (messageID 0 for
 // methods that return no message).
 func (db *DB) MarkOutboxSent(ctx context.Context, id, messageID int64) (err error) {
-	defer wrap(&err, "mark reply sent")
-	_, err = db.q(ctx).Exec(ctx, `
-		UPDATE outbox SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL
-		 WHERE id = $1`, id, messageID, db.now())
+	_, err = db.MarkOutboxSentMore(ctx, id, messageID)
 	return err
+}
+
+// MarkOutboxSentMore is MarkOutboxSent, and reports in the same statement
+// whether the reply's chat has another open reply (committed before the
+// statement began), so that a flush knows whether to claim again.
+func (db *DB) MarkOutboxSentMore(ctx context.Context, id, messageID int64) (more bool, err error) {
+	defer wrap(&err, "mark reply sent")
+	err = db.q(ctx).QueryRow(ctx, `
+		UPDATE outbox o SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL
+		 WHERE id = $1
+		RETURNING EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id AND x.status IN ('pending', 'sending') AND x.id <> o.id)`,
+		id, messageID, db.now()).Scan(&more)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return more, err
 }
 
 // MarkOutboxRetry puts a reply back in line after an attempt that surely

@@ -43,3 +43,126 @@ func TestClaimTakesTheFloorOnlyForPosts(t *testing.T) {
 		}
 	}
 }
+
+// The one-statement claim tells a head held by another sender (busy until
+// its lease ends) and one waiting for its retry time (later) from one it
+// takes, and takes over a 'sending' row whose lease ran out as ambiguous,
+// with the floor of its first attempt.
+func TestClaimBusyLaterAndAmbiguous(t *testing.T) {
+	t.Parallel()
+	db := postgres.New(pgtest.DB(t))
+	ctx := context.Background()
+	const chat = 43
+	if _, err := db.InsertOutbox(ctx, chat, 0, "sendMessage", []byte(`{"method":"sendMessage"}`)); err != nil {
+		t.Fatal(err)
+	}
+	first, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour)
+	if err != nil || res != postgres.OutboxClaimed || first.Ambiguous || first.Attempts != 1 {
+		t.Fatalf("first claim: %+v %v %v", first, res, err)
+	}
+	if _, res, next, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxBusy || next.IsZero() {
+		t.Fatalf("claim of a held head: %v next %v err %v, want busy until its lease ends", res, next, err)
+	}
+	// The sender died: its lease ran out.
+	if _, err := db.Pool.Exec(ctx, `UPDATE outbox SET lease_until = now() - interval '1 s', probe_floor = 7 WHERE id = $1`, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour)
+	if err != nil || res != postgres.OutboxClaimed || again.ID != first.ID || !again.Ambiguous || again.ProbeFloor != 7 || again.Attempts != 2 {
+		t.Fatalf("takeover: %+v %v %v, want row %d ambiguous with floor 7, attempt 2", again, res, err, first.ID)
+	}
+	retryAt := time.Now().Add(time.Hour)
+	if err := db.MarkOutboxRetry(ctx, again.ID, "429", retryAt); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, next, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxLater || !next.Equal(retryAt.Truncate(time.Microsecond)) {
+		t.Fatalf("claim of a head waiting for its retry: %v next %v err %v, want later at %v", res, next, err, retryAt)
+	}
+	if err := db.MarkOutboxSent(ctx, again.ID, 9); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxEmpty {
+		t.Fatalf("claim of an empty chat: %v %v, want empty", res, err)
+	}
+}
+
+// A reply queued while its chat has nothing open is claimed as it is
+// queued ('sending', attempt 1, a lease, the floor for a post); the next
+// one waits as pending behind it, and marking the first sent says that the
+// chat has more, marking the second that it has not.
+func TestInsertClaimedTakesOnlyTheHead(t *testing.T) {
+	t.Parallel()
+	db := postgres.New(pgtest.DB(t))
+	ctx := context.Background()
+	const chat = 44
+	var first, second postgres.OutboxRow
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		var claimed bool
+		var err error
+		if first, claimed, err = db.InsertOutboxClaimed(ctx, chat, "sendMessage", []byte(`{"method":"sendMessage"}`), time.Hour); err != nil || !claimed {
+			t.Errorf("first reply: claimed %v, err %v; want claimed", claimed, err)
+		}
+		if second, claimed, err = db.InsertOutboxClaimed(ctx, chat, "editMessageText", []byte(`{"method":"editMessageText"}`), time.Hour); err != nil || claimed {
+			t.Errorf("second reply: claimed %v, err %v; want pending behind the first", claimed, err)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	var attempts int
+	var leased, floored bool
+	if err := db.Pool.QueryRow(ctx, `SELECT status, attempts, lease_until > now(), probe_floor IS NOT NULL FROM outbox WHERE id = $1`, first.ID).
+		Scan(&status, &attempts, &leased, &floored); err != nil {
+		t.Fatal(err)
+	}
+	if status != "sending" || attempts != 1 || !leased || !floored || first.Attempts != 1 {
+		t.Errorf("first reply stored %s, attempt %d, leased %v, floor %v; want sending, 1, leased, with a floor", status, attempts, leased, floored)
+	}
+	if _, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxBusy {
+		t.Errorf("claim behind a reply claimed as queued: %v %v, want busy", res, err)
+	}
+	if more, err := db.MarkOutboxSentMore(ctx, first.ID, 5); err != nil || !more {
+		t.Errorf("first marked sent: more %v, err %v; want more", more, err)
+	}
+	row, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour)
+	if err != nil || res != postgres.OutboxClaimed || row.ID != second.ID {
+		t.Fatalf("claim after the head was sent: %+v %v %v, want the second reply", row, res, err)
+	}
+	if more, err := db.MarkOutboxSentMore(ctx, second.ID, 0); err != nil || more {
+		t.Errorf("second marked sent: more %v, err %v; want none left", more, err)
+	}
+}
+
+// A claim says whether the chat is marked unreachable, so that the sender
+// ends the reply without a look of its own; both claims do.
+func TestClaimsSayUnreachable(t *testing.T) {
+	t.Parallel()
+	db := postgres.New(pgtest.DB(t))
+	ctx := context.Background()
+	const chat = 45
+	if err := db.MarkUnreachable(ctx, chat, "blocked"); err != nil {
+		t.Fatal(err)
+	}
+	row, claimed, err := db.InsertOutboxClaimed(ctx, chat, "sendMessage", []byte(`{"method":"sendMessage"}`), time.Millisecond)
+	if err != nil || !claimed || !row.Unreachable {
+		t.Fatalf("claimed as queued: %+v claimed %v err %v, want claimed and unreachable", row, claimed, err)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE outbox SET lease_until = now() - interval '1 s' WHERE id = $1`, row.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, res, _, err := db.ClaimOutbox(ctx, chat, time.Minute)
+	if err != nil || res != postgres.OutboxClaimed || !again.Unreachable {
+		t.Fatalf("claim: %+v %v %v, want claimed and unreachable", again, res, err)
+	}
+	if err := db.ClearUnreachable(ctx, chat); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkOutboxRetry(ctx, again.ID, "test", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if row, res, _, err := db.ClaimOutbox(ctx, chat, time.Minute); err != nil || res != postgres.OutboxClaimed || row.Unreachable {
+		t.Fatalf("claim after the mark was cleared: %+v %v %v, want claimed and reachable", row, res, err)
+	}
+}

@@ -30,10 +30,43 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	hooks := &commitHooks{}
+	if err := fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), hooksKey{}, hooks)); err != nil {
 		return err
 	}
-	return tx.Commit(ctx)
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	hooks.run()
+	return nil
+}
+
+type hooksKey struct{}
+
+// commitHooks are the functions to run once a transaction (or, for a
+// savepoint's, its enclosing transaction) has committed.
+type commitHooks struct{ fns []func() }
+
+func (h *commitHooks) run() {
+	for _, fn := range h.fns {
+		fn()
+	}
+}
+
+// OnCommit arranges for fn to run right after the transaction ctx carries
+// (begun by InTx) commits, and never if it rolls back; in a savepoint
+// (InSavepoint) fn is also dropped when that savepoint is rolled back. It
+// is for effects that must follow a commit but need not survive a crash
+// (a button's answer, which Telegram forgets in 15 s): fn runs in the
+// committing goroutine, so it must be quick. OnCommit reports false, and
+// does nothing, when ctx carries no such transaction.
+func OnCommit(ctx context.Context, fn func()) bool {
+	h, ok := ctx.Value(hooksKey{}).(*commitHooks)
+	if !ok {
+		return false
+	}
+	h.fns = append(h.fns, fn)
+	return true
 }
 
 // TxFrom returns the transaction ctx carries, if any (for River's InsertTx).
