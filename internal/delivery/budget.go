@@ -14,7 +14,10 @@ import (
 // the others within ShareEvery, and one that dies stops being counted
 // ShareWindow after its last beat: its share returns to the others. Run
 // beats every ShareEvery; a sender without Run beats from its sends when
-// the last beat is older than that.
+// the last beat is older than that. For up to ShareEvery after a replica
+// starts, the others still pace their old share (two replicas: 1.5 × the
+// rate for at most a second); Telegram's 429 that may bring pauses every
+// replica (send_pacing.paused_until), and Headroom keeps a margin.
 
 // newReplicaID returns a random name for this sender in send_replicas.
 func newReplicaID() string {
