@@ -180,7 +180,7 @@ func (s *Sender) send(ctx context.Context, m Message, unsolicited bool) (Sent, e
 		return Sent{}, err
 	}
 	if counted(m.Method) {
-		tolerance := s.tolerance(unsolicited)
+		tolerance := s.tolerance(unsolicited, m.ChatID)
 		cp := s.chat(m.ChatID)
 		cp.mu.Lock()
 		defer s.release(m.ChatID, cp)
@@ -200,9 +200,10 @@ func (s *Sender) send(ctx context.Context, m Message, unsolicited bool) (Sent, e
 }
 
 // tolerance is how far ahead of a message its chat's GCRA time may be:
-// (ReplyBurst - 1) × ChatInterval for a reply, none for a notification.
-func (s *Sender) tolerance(unsolicited bool) time.Duration {
-	if unsolicited {
+// (ReplyBurst - 1) × ChatInterval for a reply in a private chat (a user's
+// id is positive, a group's negative), none for a notification or a group.
+func (s *Sender) tolerance(unsolicited bool, chatID int64) time.Duration {
+	if unsolicited || chatID < 0 {
 		return 0
 	}
 	return time.Duration(s.opts.ReplyBurst-1) * s.opts.ChatInterval
@@ -225,7 +226,7 @@ func (s *Sender) call(ctx context.Context, m Message, unsolicited bool) (Sent, e
 	var lastErr error
 	backoff := s.opts.Backoff
 	for attempt := 0; attempt < s.opts.Attempts; attempt++ {
-		if err := s.pace(ctx, counted(m.Method), m.ChatID, s.tolerance(unsolicited)); err != nil {
+		if err := s.pace(ctx, counted(m.Method), m.ChatID, s.tolerance(unsolicited, m.ChatID)); err != nil {
 			if ctx.Err() != nil {
 				return Sent{}, err
 			}
