@@ -90,6 +90,7 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 	}
 	a.metrics = metrics.New(version)
 	a.sender = delivery.NewSender(a.api, pool, delivery.SenderOptions{GlobalRate: cfg.GlobalRate, ChatInterval: o.ChatInterval, Logger: a.log,
+		ReplyBurst: delivery.ReplyBurstMeasured,
 		OnCall: func(method string, took time.Duration, err error) {
 			a.metrics.SendResult(method, took, metrics.ErrorCode(err))
 		}})
@@ -174,6 +175,7 @@ func (a *app) run(ctx context.Context) error {
 		return a.river.Stop(sctx)
 	})
 	g.Go(func() error { return ignoreCanceled(a.outbox.Run(gctx)) })
+	g.Go(func() error { return ignoreCanceled(a.sender.Run(gctx)) })
 	g.Go(func() error { return ignoreCanceled(a.disp.Run(gctx)) })
 	g.Go(func() error { a.publishMenus(gctx); return nil })
 	if a.cfg.WebhookURL == "" {

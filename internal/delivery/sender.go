@@ -26,9 +26,22 @@ type SenderOptions struct {
 	// Headroom scales GlobalRate down so that network jitter never lets 31
 	// messages land in one second at Telegram; default 0.94.
 	Headroom float64
-	// ChatInterval is the least time between two messages to one chat;
-	// default 1 s.
+	// ChatInterval is the least time between two messages to one chat,
+	// sustained; default 1 s.
 	ChatInterval time.Duration
+	// ReplyBurst is how many messages answering a user's own message or
+	// tap (Send, not a notification) may reach their chat at once before
+	// ChatInterval spacing applies: Telegram tolerates short bursts in a
+	// private chat. Default 1: replies spaced like notifications; the bot
+	// runs with ReplyBurstMeasured.
+	ReplyBurst int
+	// ShareEvery is how often a sender with a pool renews its heartbeat in
+	// send_replicas and its share of GlobalRate; default 1 s.
+	ShareEvery time.Duration
+	// ShareWindow is how long a replica counts as live after its last
+	// heartbeat; default 3 × ShareEvery. A dead replica's share returns to
+	// the others within ShareWindow + ShareEvery.
+	ShareWindow time.Duration
 	// Attempts is how many times Send tries a call that gets a 429 or a
 	// 5xx before it gives up and returns the error; default 4.
 	Attempts int
@@ -49,6 +62,14 @@ type SenderOptions struct {
 	Logger *slog.Logger
 }
 
+// ReplyBurstMeasured is the ReplyBurst the bot runs with: two replies to
+// one action reach the user at once, a third a second later. Measured
+// with the sandbox's limits on (a private chat takes a burst of 3, then
+// one a second): bursts of 2 and 3 got no 429, bursts of 4 did; 2 leaves
+// one message of margin, since Telegram does not document the burst it
+// tolerates (docs/PERFORMANCE.md, "Outbound").
+const ReplyBurstMeasured = 2
+
 func (o SenderOptions) withDefaults() SenderOptions {
 	if o.GlobalRate <= 0 {
 		o.GlobalRate = 30
@@ -58,6 +79,15 @@ func (o SenderOptions) withDefaults() SenderOptions {
 	}
 	if o.ChatInterval <= 0 {
 		o.ChatInterval = time.Second
+	}
+	if o.ReplyBurst <= 0 {
+		o.ReplyBurst = 1
+	}
+	if o.ShareEvery <= 0 {
+		o.ShareEvery = time.Second
+	}
+	if o.ShareWindow <= o.ShareEvery {
+		o.ShareWindow = 3 * o.ShareEvery
 	}
 	if o.Attempts <= 0 {
 		o.Attempts = 4
@@ -79,33 +109,41 @@ func (o SenderOptions) withDefaults() SenderOptions {
 
 // Sender makes Bot API calls within Telegram's limits. Messages that post
 // something (sendMessage, sendLocation, sendVoice) are spaced per chat by
-// ChatInterval and globally by GlobalRate. With a pool, both are booked in
-// PostgreSQL (chat_pacing, send_pacing: delivery_reserve_chat), so every
-// replica shares one budget and a notification sent by one replica and a
-// reply sent by another still reach a chat ChatInterval apart; without one,
-// the budget and the spacing are this process's. In this process each
-// chat's sends are serialised. A chat that got nothing in the last
-// ChatInterval is written to at once, so a reply to a user's message does
-// not wait. Any 429 pauses every call of every replica until its
-// retry_after has passed; 5xx answers are retried with backoff. It is safe
-// for concurrent use.
+// ChatInterval (after a burst of ReplyBurst for replies) and globally by
+// GlobalRate. The global rate is paced in memory: with a pool it is shared
+// among the live replicas (budget.go: each takes GlobalRate / replicas,
+// renewed every ShareEvery), without one it is this process's. With a
+// pool each message also books its chat in PostgreSQL (chat_pacing:
+// delivery_book_chat, one statement), so a notification sent by one
+// replica and a reply sent by another still reach a chat ChatInterval
+// apart. In this process each chat's sends are serialised. A chat that
+// got nothing in the last ChatInterval is written to at once, so a reply
+// to a user's message does not wait. Any 429 pauses every call of every
+// replica until its retry_after has passed (send_pacing.paused_until,
+// read by every booking); 5xx answers are retried with backoff. It is
+// safe for concurrent use; Run keeps its share current.
 type Sender struct {
-	api  Caller
-	pool *pgxpool.Pool
-	opts SenderOptions
-	gap  time.Duration // between two global slots
+	api     Caller
+	pool    *pgxpool.Pool
+	opts    SenderOptions
+	replica string // its name in send_replicas
+
+	beating sync.Mutex // held by the heartbeat under way
 
 	mu      sync.Mutex
+	gap     time.Duration // between two global slots of this process
+	live    int           // replicas sharing GlobalRate, at the last heartbeat
+	beatAt  time.Time     // the last heartbeat; zero before the first
 	chats   map[int64]*chatPace
 	paused  time.Time // no call before this (real time)
 	refused map[int64]refusal
-	tat     time.Time // in-process global pacing when pool is nil
+	tat     time.Time // the next global slot of this process
 	swept   time.Time
 }
 
 type chatPace struct {
 	mu    sync.Mutex
-	next  time.Time // the chat's next message may go at this time
+	next  time.Time // the chat's GCRA time: a message may go once next - tolerance has passed
 	users int       // goroutines holding or waiting for mu
 }
 
@@ -113,11 +151,9 @@ type chatPace struct {
 // single-process budget.
 func NewSender(api Caller, pool *pgxpool.Pool, opts SenderOptions) *Sender {
 	opts = opts.withDefaults()
-	return &Sender{
-		api: api, pool: pool, opts: opts,
-		gap:   time.Duration(float64(time.Second) / (opts.GlobalRate * opts.Headroom)),
-		chats: map[int64]*chatPace{},
-	}
+	s := &Sender{api: api, pool: pool, opts: opts, replica: newReplicaID(), chats: map[int64]*chatPace{}}
+	s.setShare(1, time.Time{})
+	return s
 }
 
 // Sent is what Telegram answered to a successful call.
@@ -144,22 +180,38 @@ func (s *Sender) send(ctx context.Context, m Message, unsolicited bool) (Sent, e
 		return Sent{}, err
 	}
 	if counted(m.Method) {
+		tolerance := s.tolerance(unsolicited, m.ChatID)
 		cp := s.chat(m.ChatID)
 		cp.mu.Lock()
 		defer s.release(m.ChatID, cp)
-		if err := sleepUntil(ctx, cp.next); err != nil {
+		if err := sleepUntil(ctx, cp.next.Add(-tolerance)); err != nil {
 			return Sent{}, err
 		}
+		began := time.Now()
 		sent, err := s.call(ctx, m, unsolicited)
-		cp.next = time.Now().Add(s.opts.ChatInterval)
-		s.chatSent(ctx, m.ChatID)
+		now := time.Now()
+		cp.next = maxTime(cp.next, now).Add(s.opts.ChatInterval)
+		if now.Sub(began) > s.opts.ChatInterval/4 {
+			s.chatSent(ctx, m.ChatID) // it waited (a 429, a retry, a slot): count from now
+		}
 		return sent, err
 	}
 	return s.call(ctx, m, unsolicited)
 }
 
+// tolerance is how far ahead of a message its chat's GCRA time may be:
+// (ReplyBurst - 1) × ChatInterval for a reply in a private chat (a user's
+// id is positive, a group's negative), none for a notification or a group.
+func (s *Sender) tolerance(unsolicited bool, chatID int64) time.Duration {
+	if unsolicited || chatID < 0 {
+		return 0
+	}
+	return time.Duration(s.opts.ReplyBurst-1) * s.opts.ChatInterval
+}
+
 // chatSent pushes the chat's shared spacing to ChatInterval after now,
-// once a send is answered (it may have waited out a 429 after booking).
+// once a send that took long is answered (it may have waited out a 429
+// after booking).
 func (s *Sender) chatSent(ctx context.Context, chatID int64) {
 	if s.pool == nil {
 		return
@@ -174,7 +226,7 @@ func (s *Sender) call(ctx context.Context, m Message, unsolicited bool) (Sent, e
 	var lastErr error
 	backoff := s.opts.Backoff
 	for attempt := 0; attempt < s.opts.Attempts; attempt++ {
-		if err := s.pace(ctx, counted(m.Method), m.ChatID); err != nil {
+		if err := s.pace(ctx, counted(m.Method), m.ChatID, s.tolerance(unsolicited, m.ChatID)); err != nil {
 			if ctx.Err() != nil {
 				return Sent{}, err
 			}
@@ -285,7 +337,7 @@ func harmlessRepeat(method string, err error) bool {
 
 // pace waits for the end of any 429 pause and, for counted methods, for a
 // global slot and the chat's spacing.
-func (s *Sender) pace(ctx context.Context, slot bool, chatID int64) error {
+func (s *Sender) pace(ctx context.Context, slot bool, chatID int64, tolerance time.Duration) error {
 	for {
 		s.mu.Lock()
 		until := s.paused
@@ -296,7 +348,7 @@ func (s *Sender) pace(ctx context.Context, slot bool, chatID int64) error {
 		if !slot {
 			return nil
 		}
-		wait, err := s.reserve(ctx, chatID)
+		wait, err := s.reserve(ctx, chatID, tolerance)
 		if err != nil {
 			return err
 		}
@@ -312,46 +364,61 @@ func (s *Sender) pace(ctx context.Context, slot bool, chatID int64) error {
 	}
 }
 
-// reserve books the next global slot (with a pool, and the chat until that
-// slot plus ChatInterval, first waiting for the chat's spacing of other
-// replicas) and returns how long to wait for the slot.
-func (s *Sender) reserve(ctx context.Context, chatID int64) (time.Duration, error) {
-	if s.pool == nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		now := time.Now()
-		slot := maxTime(s.tat, now, s.paused)
-		s.tat = slot.Add(s.gap)
-		return slot.Sub(now), nil
-	}
+// reserve books this process's next global slot and, with a pool, the
+// chat at that slot (delivery_book_chat; while another replica's spacing
+// holds the chat, the slot is given back and the chat waited for), and
+// returns how long to wait for the slot. A 429 pause of another replica
+// read by the booking becomes this process's pause, and reserve returns
+// so that pace waits it out.
+func (s *Sender) reserve(ctx context.Context, chatID int64, tolerance time.Duration) (time.Duration, error) {
 	for {
-		var secs float64
-		var booked bool
-		err := s.pool.QueryRow(ctx, `SELECT wait, booked FROM delivery_reserve_chat($1, $2, $3)`,
-			chatID, s.opts.ChatInterval.Seconds(), s.gap.Seconds()).Scan(&secs, &booked)
+		slot, err := s.slot(ctx)
 		if err != nil {
 			return 0, fmt.Errorf("reserve a send slot: %w", err)
 		}
-		wait := time.Duration(secs * float64(time.Second))
+		delay := max(time.Until(slot), 0)
+		if s.pool == nil {
+			return delay, nil
+		}
+		var wait, paused float64
+		var booked bool
+		err = s.pool.QueryRow(ctx, `SELECT wait, booked, paused FROM delivery_book_chat($1, $2, $3, $4)`,
+			chatID, s.opts.ChatInterval.Seconds(), tolerance.Seconds(), delay.Seconds()).Scan(&wait, &booked, &paused)
+		if err != nil {
+			s.unslot(slot)
+			return 0, fmt.Errorf("reserve a send slot: %w", err)
+		}
 		if booked {
-			return wait, nil
+			return delay, nil
+		}
+		s.unslot(slot)
+		if paused > 0 {
+			s.pauseLocal(secondsOf(paused))
+			return 0, nil
 		}
 		// Another replica wrote to the chat: wait for its spacing; no
 		// global slot is held meanwhile.
-		if err := sleepFor(ctx, min(wait, s.opts.ChatInterval)); err != nil {
+		if err := sleepFor(ctx, min(secondsOf(wait), s.opts.ChatInterval)); err != nil {
 			return 0, err
 		}
+	}
+}
+
+func secondsOf(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
+
+// pauseLocal stops every call of this process for d from now.
+func (s *Sender) pauseLocal(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if until := time.Now().Add(d); until.After(s.paused) {
+		s.paused = until
 	}
 }
 
 // pause stops every call of this process, and with a pool of every
 // replica, for d from now.
 func (s *Sender) pause(ctx context.Context, d time.Duration) {
-	s.mu.Lock()
-	if until := time.Now().Add(d); until.After(s.paused) {
-		s.paused = until
-	}
-	s.mu.Unlock()
+	s.pauseLocal(d)
 	if s.pool != nil {
 		if _, err := s.pool.Exec(ctx, `SELECT delivery_pause($1)`, d.Seconds()); err != nil {
 			s.opts.Logger.Warn("record the send pause", "err", err)
@@ -425,7 +492,7 @@ func (s *Sender) Probe(ctx context.Context, chatID, floor int64, markup any, isC
 		if markup != nil {
 			p["reply_markup"] = markup
 		}
-		if err := s.pace(ctx, false, chatID); err != nil {
+		if err := s.pace(ctx, false, chatID, 0); err != nil {
 			return 0, false, err
 		}
 		err := s.api.Call(ctx, "editMessageReplyMarkup", p, nil)

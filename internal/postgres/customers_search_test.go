@@ -164,3 +164,37 @@ func TestSearchLooksForTyposOnlyWhenFewMatch(t *testing.T) {
 		t.Fatalf("a typo: got %q, want the ten «علی کریمی»", got)
 	}
 }
+
+// A two-letter query by someone who sees every customer finds the names
+// and companies with a word starting with it, whatever script; the words
+// that merely contain the two letters are left out (over 100,000
+// customers they would be thousands). A rep, who sees few, still gets
+// those too, ranked after.
+func TestSearchTwoLettersFindsWordStarts(t *testing.T) {
+	f := newFixture(t)
+	f.customer(t, f.repA, "Karimi", "")
+	f.customer(t, f.repA, "Ali Kamali", "")
+	f.customer(t, f.repA, "Makan", "")       // contains "ka"
+	f.customer(t, f.repA, "Sara", "Kala Co") // a company
+	f.customer(t, f.repA, "رضا محمدی", "")   // Persian
+	f.customer(t, f.repA, "مرتضی رضایی", "") // a later word
+	f.customer(t, f.repA, "فرضی", "")        // contains «رض»
+	for _, tt := range []struct {
+		who   crm.Staff
+		query string
+		want  []string
+	}{
+		{f.admin, "ka", []string{"Karimi", "Ali Kamali", "Sara"}},
+		{f.admin, "رض", []string{"رضا محمدی", "مرتضی رضایی"}},
+		{f.repA, "ka", []string{"Karimi", "Ali Kamali", "Sara", "Makan"}},
+		{f.repA, "رض", []string{"رضا محمدی", "مرتضی رضایی", "فرضی"}},
+	} {
+		got, total, err := f.db.SearchCustomers(context.Background(), tt.who, tt.query, 20, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(names(got), tt.want) || total != len(tt.want) {
+			t.Errorf("%s %q: got %q (total %d), want %q", tt.who.Role, tt.query, names(got), total, tt.want)
+		}
+	}
+}
