@@ -79,6 +79,9 @@ type Bot struct {
 	chart      ChartRenderer // the digest's chart
 	purchases  PurchaseStore
 	policies   PolicyStore
+	qualify    QualifyStore  // qualify.go
+	interests  InterestStore // interests.go
+	insights   InsightStore  // insights.go
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
@@ -122,6 +125,7 @@ func New(d Deps) *Bot {
 	b.surveys, b.surveyStages = d.Store, d.Store
 	b.digests, b.chart = d.Store, chart.Render
 	b.purchases, b.policies = d.Store, d.Store
+	b.qualify, b.interests, b.insights = d.Store, d.Store, d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -148,6 +152,9 @@ func (b *Bot) routes() {
 	b.routesSurveys()
 	b.routesDigest()
 	b.routesPurchases()
+	b.routesQualify()
+	b.routesInterests()
+	b.routesInsights()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }

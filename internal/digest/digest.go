@@ -177,6 +177,8 @@ type Risk struct {
 	Lapsed int // of them, lapsed
 	New    int // crossed k × their interval since Query.Since
 	Top    []crm.ValueRow
+	// Currency is the one the values of Top are in.
+	Currency string
 }
 
 // RiskTop is how many customers at risk the digest names.

@@ -24,7 +24,7 @@ const (
 				+ make_interval(secs => ` + qRiskFactor + ` * v.interval_seconds) > $2)
 		FROM customer_values v JOIN customers c ON c.id = v.customer_id
 		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL AND v.risk <> ''`
-	qRiskTop = `SELECT v.customer_id, c.name, v.ltv, v.margin, v.last_invoice_at, v.interval_seconds
+	qRiskTop = `SELECT v.currency, v.customer_id, c.name, v.ltv, v.margin, v.last_invoice_at, v.interval_seconds
 		FROM customer_values v JOIN customers c ON c.id = v.customer_id
 		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL AND v.risk <> ''
 		ORDER BY v.ltv DESC, v.customer_id LIMIT $2`
@@ -40,7 +40,7 @@ func riskSection(ctx context.Context, tx *batch, d *digest.Data, ids []int64) er
 		var v crm.ValueRow
 		var last *time.Time
 		var secs int64
-		err := r.Scan(&v.CustomerID, &v.Name, &v.LTV, &v.Margin, &last, &secs)
+		err := r.Scan(&d.Risk.Currency, &v.CustomerID, &v.Name, &v.LTV, &v.Margin, &last, &secs)
 		if last != nil {
 			v.Last = *last
 		}

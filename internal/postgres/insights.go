@@ -73,14 +73,12 @@ func (db *DB) Insights(ctx context.Context, sc crm.InsightScope, p crm.ValuePoli
 	if in.Top, err = valueRows(ctx, q, insightColumns+insightFrom+`AND v.ltv > 0 ORDER BY `+order+` DESC, v.customer_id LIMIT 10`, args[:4]...); err != nil {
 		return in, err
 	}
-	page := func(cond string, n int) ([]crm.ValueRow, error) {
-		return valueRows(ctx, q, insightColumns+insightFrom+`AND `+cond+` ORDER BY v.ltv DESC, v.customer_id LIMIT $7 OFFSET $8`,
-			append(args, pageSize, n*pageSize)...)
-	}
-	if in.AtRisk, err = page(insightAtRisk, riskPage); err != nil {
+	if in.AtRisk, err = valueRows(ctx, q, insightColumns+insightFrom+`AND `+insightAtRisk+
+		` ORDER BY v.ltv DESC, v.customer_id LIMIT $7 OFFSET $8`, append(args, pageSize, riskPage*pageSize)...); err != nil {
 		return in, err
 	}
-	in.Lapsed, err = page(insightLapsed, lapsedPage)
+	in.Lapsed, err = valueRows(ctx, q, insightColumns+insightFrom+`AND `+insightLapsed+
+		` ORDER BY v.ltv DESC, v.customer_id LIMIT $6 OFFSET $7`, append(args[:5:5], pageSize, lapsedPage*pageSize)...)
 	return in, err
 }
 
