@@ -124,6 +124,9 @@ func (r *req) insightSummary(in crm.Insights, team, scope string) ([]string, [][
 	}
 	lines = append(lines, "", r.t("insights.segments", nil))
 	for _, s := range in.Segments {
+		if s.Count == 0 {
+			continue
+		}
 		lines = append(lines, r.n("insights.segment."+string(s.Segment), s.Count, map[string]any{
 			"Share": format.Int(r.lang(), int64(crm.Share(s.LTV, in.LTV))), "Value": r.money(s.LTV, in.Currency)}))
 	}

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,10 +58,23 @@ func (db *DB) AddInterest(ctx context.Context, i crm.Interest, by int64, at time
 		if n >= crm.MaxInterests {
 			return crm.Errorf(crm.EInvalid, "too many interests")
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO customer_interests (customer_id, name, name_key, quantity, unit, period,
+		var tags []string
+		if err := tx.QueryRow(ctx, `SELECT tags FROM customers WHERE id = $1 FOR UPDATE`, i.CustomerID).Scan(&tags); err != nil {
+			return err
+		}
+		if len(tags) >= crm.MaxTags && !slices.ContainsFunc(tags, func(t string) bool { return crm.FoldKey(t) == crm.FoldKey(i.Name) }) {
+			return crm.Errorf(crm.EInvalid, "too many tags") // checked before writing: nothing is left half done
+		}
+		// ON CONFLICT keeps the update's transaction usable after a duplicate.
+		err := tx.QueryRow(ctx, `INSERT INTO customer_interests (customer_id, name, name_key, quantity, unit, period,
 				created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, nullif($4, 0), $5, $6, nullif($7, 0::bigint), $8, $8) RETURNING id, created_at`,
-			i.CustomerID, i.Name, crm.FoldKey(i.Name), i.Quantity, i.Unit, i.Period, by, at).Scan(&i.ID, &i.CreatedAt); err != nil {
+			VALUES ($1, $2, $3, nullif($4, 0), $5, $6, nullif($7, 0::bigint), $8, $8)
+			ON CONFLICT (customer_id, name_key) DO NOTHING RETURNING id, created_at`,
+			i.CustomerID, i.Name, crm.FoldKey(i.Name), i.Quantity, i.Unit, i.Period, by, at).Scan(&i.ID, &i.CreatedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return crm.Errorf(crm.EConflict, "the customer has interest %q", i.Name)
+		}
+		if err != nil {
 			return err
 		}
 		if err := syncInterestTag(ctx, tx, i.CustomerID, "", i.Name); err != nil {
