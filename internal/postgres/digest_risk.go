@@ -15,13 +15,13 @@ import (
 // threshold at last invoice + k × interval, k the policy's risk factor
 // (settings "value_policy", crm.DefaultRiskFactor when unset or out of
 // range, as crm.ValuePolicy.Normalize reads it): new since the last
-// digest when that instant is after Query.Since.
+// digest when that instant falls between Query.Since and Query.Now.
 const (
 	qRiskFactor = `coalesce((SELECT CASE WHEN (value->>'risk_factor')::float8 BETWEEN 1 AND 10
 		THEN (value->>'risk_factor')::float8 END FROM settings WHERE key = 'value_policy'), $3::float8)`
 	qRiskCounts = `SELECT count(*), count(*) FILTER (WHERE v.risk = 'lapsed'),
 			count(*) FILTER (WHERE v.risk = 'at_risk' AND v.last_invoice_at
-				+ make_interval(secs => ` + qRiskFactor + ` * v.interval_seconds) > $2)
+				+ make_interval(secs => ` + qRiskFactor + ` * v.interval_seconds) BETWEEN $2 AND $4)
 		FROM customer_values v JOIN customers c ON c.id = v.customer_id
 		WHERE c.owner_id = ANY($1) AND c.deleted_at IS NULL AND v.risk <> ''`
 	qRiskTop = `SELECT v.currency, v.customer_id, c.name, v.ltv, v.margin, v.last_invoice_at, v.interval_seconds
@@ -31,7 +31,7 @@ const (
 )
 
 func riskSection(ctx context.Context, tx *batch, d *digest.Data, ids []int64) error {
-	if err := each(ctx, tx, qRiskCounts, []any{ids, d.Query.Since, crm.DefaultRiskFactor}, func(r pgx.Rows) error {
+	if err := each(ctx, tx, qRiskCounts, []any{ids, d.Query.Since, crm.DefaultRiskFactor, d.Query.Now}, func(r pgx.Rows) error {
 		return r.Scan(&d.Risk.AtRisk, &d.Risk.Lapsed, &d.Risk.New)
 	}); err != nil {
 		return err

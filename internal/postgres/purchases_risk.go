@@ -45,24 +45,6 @@ func (db *DB) SetRisks(ctx context.Context, ids []int64, risks []crm.RiskLevel) 
 	return err
 }
 
-// PlanWinBack creates the win-back follow-up f of a customer's current
-// risk episode, once: false (and nothing created) when one was planned
-// already.
-func (db *DB) PlanWinBack(ctx context.Context, f crm.FollowUp, at time.Time) (ok bool, err error) {
-	defer wrap(&err, "plan win-back")
-	q := db.q(ctx)
-	tag, err := q.Exec(ctx, `UPDATE customer_values SET winback_at = $2 WHERE customer_id = $1 AND winback_at IS NULL`, f.CustomerID, at)
-	if err != nil || tag.RowsAffected() == 0 {
-		return false, err
-	}
-	out, err := db.CreateFollowUp(ctx, f, 0)
-	if err != nil {
-		return false, err
-	}
-	_, err = q.Exec(ctx, `UPDATE customer_values SET winback_id = $2 WHERE customer_id = $1`, f.CustomerID, out.ID)
-	return err == nil, err
-}
-
 // RelationTargets returns live, owned customers whose level (their own,
 // else business) is proactive or higher.
 func (db *DB) RelationTargets(ctx context.Context, business int) (ts []crm.RelationTarget, err error) {
