@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-
 	"github.com/telecrm/crmbot/internal/crm"
 )
 
