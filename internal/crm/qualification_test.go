@@ -163,3 +163,28 @@ func TestInsightScopeFor(t *testing.T) {
 		t.Errorf("Share: %d, %d", Share(1, 3), Share(5, 0))
 	}
 }
+
+func TestParseMargin(t *testing.T) {
+	cases := []struct {
+		in   string
+		name string
+		pct  int
+		ok   bool
+	}{
+		{"A4 paper 25", "A4 paper", 25, true},
+		{"کاغذ ۲۵٪", "کاغذ", 25, true},
+		{"ورق ٣٠ %", "ورق", 30, true},
+		{"toner 0", "toner", 0, true},
+		{"toner 100%", "toner", 100, true},
+		{"toner 101", "", 0, false},
+		{"25", "", 0, false},
+		{"toner", "", 0, false},
+		{"toner 2.5", "", 0, false}, // "toner 2." is not a name and a margin
+	}
+	for _, c := range cases {
+		name, pct, err := ParseMargin(c.in)
+		if (err == nil) != c.ok || name != c.name || pct != c.pct {
+			t.Errorf("ParseMargin(%q) = %q, %d, %v; want %q, %d, ok %v", c.in, name, pct, err, c.name, c.pct, c.ok)
+		}
+	}
+}
