@@ -61,10 +61,11 @@ func (b *Bot) routesQualify() {
 }
 
 // qualifyOnMove shows the card after move m of c and, when the move
-// qualifies a lead not qualified before (crm.NeedsQualification), asks
-// the first question in a message of its own below it. The move is
-// already stored: skipping or cancelling never undoes it, and the
-// questions wait for no one (only the typed steps hold the chat's input).
+// qualifies a lead not qualified before (crm.NeedsQualification), the
+// first question at its foot with its buttons above the card's: one
+// message, as after any move. The move is already stored: skipping or
+// stopping never undoes it, and the questions hold no typed input (a
+// search typed meanwhile is a search).
 func (b *Bot) qualifyOnMove(r *req, c crm.Customer, m crm.StageMove) (bool, error) {
 	_, err := b.qualify.Qualification(r.ctx, c.ID)
 	if err != nil && !crm.IsCode(err, crm.ENotFound) {
@@ -81,14 +82,22 @@ func (b *Bot) qualifyOnMove(r *req, c crm.Customer, m crm.StageMove) (bool, erro
 	} else if err := r.send(r.t("stage.moved", map[string]any{"Name": esc(c.Name), "Stage": esc(m.To.Name(r.lang()))}), nil); err != nil {
 		return true, err
 	}
-	if err := b.showCard(r, c, edit); err != nil {
+	card, err := b.cardText(r, c)
+	if err != nil {
 		return true, err
 	}
 	text, kb, err := b.qualPrompt(r, c, "h")
 	if err != nil {
 		return true, err
 	}
-	return true, r.send(text, kb)
+	if utf8.RuneCountInString(card)+utf8.RuneCountInString(text) > maxCardRunes {
+		if err := b.showCard(r, c, edit); err != nil { // a card that fills its message: the question on its own
+			return true, err
+		}
+		return true, r.send(text, kb)
+	}
+	kb.InlineKeyboard = append(kb.InlineKeyboard, cardKeyboard(r, c).InlineKeyboard...)
+	return true, r.show(card+"\n\n"+text, kb, edit)
 }
 
 // qualification is the customer's record, or a new one.
