@@ -18,8 +18,10 @@ type RiskStore interface {
 	RefreshStaleValues(ctx context.Context, p crm.ValuePolicy, now time.Time, limit int) (int, error)
 	// UpdateSegments places every buyer in a value segment.
 	UpdateSegments(ctx context.Context) (int, error)
-	// Rhythms are the live customers with a purchase rhythm.
-	Rhythms(ctx context.Context) ([]crm.Rhythm, error)
+	// Rhythms are the live customers with a purchase rhythm whose flag may
+	// change at now with factor k, or who await their win-back (a superset:
+	// the sweep judges each with crm.Risk).
+	Rhythms(ctx context.Context, k float64, now time.Time) ([]crm.Rhythm, error)
 	SetRisks(ctx context.Context, ids []int64, risks []crm.RiskLevel) error
 	// PlanWinBacks creates each of fs once per risk episode and reports
 	// how many it created (the others had one).
@@ -72,10 +74,12 @@ func (k Risk) RunOnce(ctx context.Context, now time.Time) (rep RiskReport, err e
 				break
 			}
 		}
-		if rep.Segmented, err = k.Store.UpdateSegments(ctx); err != nil {
-			return err
+		if rep.Refreshed > 0 { // no value changed: the segments stand (a customer erased meanwhile leaves them until the next purchase)
+			if rep.Segmented, err = k.Store.UpdateSegments(ctx); err != nil {
+				return err
+			}
 		}
-		rs, err := k.Store.Rhythms(ctx)
+		rs, err := k.Store.Rhythms(ctx, p.RiskFactor, now)
 		if err != nil {
 			return err
 		}
