@@ -52,6 +52,7 @@ type Deps struct {
 	PhoneRegion   string // region for phone numbers without a country code
 	OrgLocation   *time.Location
 	Log           *slog.Logger
+	Files         FileSource // fetches the files users send (imports)
 }
 
 // Bot handles updates. Create it with New.
@@ -89,6 +90,12 @@ type Bot struct {
 	// The survey feature's store, and the pipeline as its settings read it.
 	surveys      SurveyStore
 	surveyStages SurveyStageStore
+
+	transfers TransferStore // import, export, erasure (transfer.go)
+	files     FileSource
+	exportMax int // the largest export file sent (Telegram's upload limit)
+
+	campaigns CampaignStore // campaigns.go
 }
 
 type (
@@ -126,6 +133,8 @@ func New(d Deps) *Bot {
 	b.digests, b.chart = d.Store, chart.Render
 	b.purchases, b.policies = d.Store, d.Store
 	b.qualify, b.interests, b.insights = d.Store, d.Store, d.Store
+	b.transfers, b.files, b.exportMax = d.Store, d.Files, outbound.MaxDocumentBytes
+	b.campaigns = d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
@@ -155,6 +164,8 @@ func (b *Bot) routes() {
 	b.routesQualify()
 	b.routesInterests()
 	b.routesInsights()
+	b.routesTransfer()
+	b.routesCampaigns()
 }
 
 func (b *Bot) command(name string, h handlerFunc) { b.commands[name] = h }
@@ -261,6 +272,9 @@ func (b *Bot) dispatch(r *req) error {
 	}
 	if handled, err := b.relayReplyTo(r); handled {
 		return err
+	}
+	if r.msg != nil && r.msg.Document != nil {
+		return b.onDocument(r) // an import file, whatever flow the chat is in
 	}
 	if cmd, arg, ok := parseCommand(r.msg, b.d.BotUsername); ok {
 		r.arg = arg

@@ -193,11 +193,11 @@ func cardKeyboard(r *req, c crm.Customer) *models.InlineKeyboardMarkup {
 		}
 		return ikm(append(row, history))
 	}
-	return withSurveyRow(r, c, ikm(
+	return withEraseRow(r, c, withSurveyRow(r, c, ikm(
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.call", nil), cb(actLogCall, cid)), ib(r.t("card.btn.visit", nil), cb(actLogVisit, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.note", nil), cb(actNote, cid)), ib(r.t("card.btn.followup", nil), cb(actFollowUp, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.stage", nil), cb(actStageMenu, cid)), history},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.purchases", nil), cb(actPurchases, cid))},
 		[]models.InlineKeyboardButton{ib(r.t("card.btn.more", nil), cb(actMore, cid)), linkButton(r, c)},
-	))
+	)))
 }

@@ -118,6 +118,9 @@ func (b *Bot) relayFromCustomer(r *req) error {
 	if err != nil {
 		return err
 	}
+	if _, err := b.campaigns.MarkCampaignReplied(r.ctx, c.ID, r.now()); err != nil { // a reply to a campaign's message
+		return err
+	}
 	to, err := b.relay.RelayRecipients(r.ctx, c)
 	if err != nil {
 		return err

@@ -69,6 +69,9 @@ func (b *Bot) routesCustomers() {
 	b.action(actNewWithPhone, b.onNewWithPhone)
 	b.action(actCard, func(r *req, args []string) error {
 		c, err := r.customerFor(args, false)
+		if crm.CanSeeErased(r.staff, c) {
+			return b.showErased(r, c) // erased: its number, nothing of the person
+		}
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/outbound"
 )
 
@@ -261,7 +262,8 @@ func hasKey(msgs []outbound.Message, label string) bool {
 }
 
 // A deleted customer is "not found" whichever way a button reaches it
-// (a card, a call, a note, history), never "forbidden".
+// (a call, a note, history), never "forbidden"; its card says it was
+// erased (only an erasure deletes), naming nothing of the person.
 func TestADeletedCustomerIsNotFoundEverywhere(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -269,7 +271,10 @@ func TestADeletedCustomerIsNotFoundEverywhere(t *testing.T) {
 	cid := h.customer("Gone Co", rep.id)
 	h.exec(`UPDATE customers SET deleted_at = now() WHERE id = $1`, cid)
 	notFound := h.tr("en", "error.not_found", nil)
-	for _, data := range []string{cb(actCard, id(cid)), cb(actLogCall, id(cid)), cb(actNote, id(cid)), cb(actHistory, id(cid), "0"), cb(actFollowUp, id(cid))} {
+	if got := texts(h.press(rep.user, 1, cb(actCard, id(cid)))); !strings.Contains(got, crm.ErasedName(cid)) || strings.Contains(got, "Gone Co") {
+		t.Errorf("the card of a deleted customer: %q, want it shown erased", got)
+	}
+	for _, data := range []string{cb(actLogCall, id(cid)), cb(actNote, id(cid)), cb(actHistory, id(cid), "0"), cb(actFollowUp, id(cid))} {
 		got := h.press(rep.user, 1, data)
 		if len(got) != 1 || got[0].Text != notFound {
 			t.Errorf("%s on a deleted customer: %s, want %q", data, dump(got), notFound)

@@ -74,6 +74,8 @@ func (b *Bot) showHistory(r *req, args []string) error {
 			parts = append(parts, r.historyFollowUp(*e.FollowUp))
 		case e.Survey != nil:
 			parts = append(parts, r.historySurvey(*e.Survey))
+		case e.Campaign != nil:
+			parts = append(parts, r.historyCampaign(*e.Campaign))
 		}
 	}
 	var nav []models.InlineKeyboardButton

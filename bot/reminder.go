@@ -31,6 +31,9 @@ func (b *Bot) Renderers() map[string]func(ctx context.Context, n outbound.Notifi
 	for k, f := range b.surveyRenderers() {
 		rs[k] = f
 	}
+	for k, f := range b.campaignRenderers() {
+		rs[k] = f
+	}
 	return rs
 }
 

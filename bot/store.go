@@ -35,6 +35,8 @@ type Store interface {
 	QualifyStore
 	InterestStore
 	InsightStore
+	TransferStore
+	CampaignStore
 }
 
 // StaffStore finds staff members.

@@ -48,7 +48,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var c benchConfig
 	var mix mixConfig
 	fs := newFlags("bench", "Measure the durable path against a local sandbox with Telegram's limits: notification drain, notification lateness, inbound webhook throughput; and the real bot under a mix of reps' actions against an echo bot (mix, in a database of its own, crmbot_bench_mix); several webhook replicas on one database, one killed midway (replicas, in crmbot_bench_replicas); the managers' digests over a million activities (digest). Uses DATABASE_URL (its database is wiped of inbox and job rows) or starts a throwaway PostgreSQL.", stderr)
-	fs.StringVar(&c.scenario, "scenario", "all", "drain, lateness, inbound, mix, replicas, digest or all (all six)")
+	fs.StringVar(&c.scenario, "scenario", "all", "drain, lateness, inbound, mix, replicas, digest, segments or all (all seven)")
 	fs.IntVar(&c.drainN, "n", 10000, "notifications due at once (drain)")
 	fs.Float64Var(&c.rate, "rate", 20, "notifications due per second (lateness); steps due per second in the mix's open loop (default 1000 there)")
 	fs.DurationVar(&c.steady, "duration", 60*time.Second, "how long notifications keep coming due (lateness); each measured phase of the mix")
@@ -109,8 +109,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"digest": func(ctx context.Context, _ *pgxpool.Pool, _ benchConfig, w io.Writer) error {
 			return benchDigest(ctx, url, w)
 		},
+		"segments": func(ctx context.Context, _ *pgxpool.Pool, _ benchConfig, w io.Writer) error {
+			return benchSegments(ctx, url, w)
+		},
 	}
-	for _, name := range []string{"drain", "lateness", "inbound", "mix", "replicas", "digest"} {
+	for _, name := range []string{"drain", "lateness", "inbound", "mix", "replicas", "digest", "segments"} {
 		if c.scenario != "all" && c.scenario != name {
 			continue
 		}

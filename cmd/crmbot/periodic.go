@@ -61,6 +61,11 @@ func (a *app) periodicTasks() []periodicTask {
 			_, err := schedule.Risk{Store: a.db, Locale: a.cfg.DefaultLocale, Note: a.bot.PlannedNote}.RunOnce(ctx, a.opts.clock()())
 			return err
 		}},
+		{"campaigns", time.Minute, func(ctx context.Context) error {
+			_, err := schedule.Campaigns{Store: a.db, Notify: a.scheduler, Org: a.cfg.Location(), DefaultLocale: a.cfg.DefaultLocale,
+				TaskNote: a.bot.CampaignTaskNote}.RunOnce(ctx, a.opts.clock()())
+			return err
+		}},
 		{"retention", 10 * time.Minute, func(ctx context.Context) error { _, err := retention.RunOnce(ctx); return err }},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/telecrm/crmbot/internal/config"
+	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/postgres"
 	"github.com/telecrm/crmbot/internal/transfer"
 )
@@ -137,6 +138,9 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer closeDB()
 	e, err := db.EraseCustomer(ctx, *id, 0)
+	if crm.IsCode(err, crm.ENotFound) {
+		return fmt.Errorf("no customer %d to erase: the id is unknown, or the customer was erased already", *id)
+	}
 	if err != nil {
 		return err
 	}

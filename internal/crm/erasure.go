@@ -1,6 +1,9 @@
 package crm
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Erasure is what erasing a customer's personal data kept: the anonymous
 // counts that stay in the reports, detached from any identity.
@@ -20,3 +23,12 @@ func CanErase(actor Staff, c Customer) bool {
 // ErasedName is the name an erased customer is left with: its number,
 // nothing that identifies a person.
 func ErasedName(id int64) string { return "#" + strconv.FormatInt(id, 10) }
+
+// CanSeeErased reports whether c is an erased customer that actor could
+// see when it was live: they are shown that it was erased (its number,
+// nothing of the person); anyone else is told it is not there.
+func CanSeeErased(actor Staff, c Customer) bool {
+	live := c
+	live.DeletedAt = time.Time{}
+	return c.Deleted() && CanView(actor, live)
+}

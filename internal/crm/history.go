@@ -45,7 +45,8 @@ type HistoryEntry struct {
 	Activity    *Activity
 	StageChange *StageChange
 	FollowUp    *FollowUpEvent
-	Survey      *Survey // a survey answered (migration 011)
+	Survey      *Survey       // a survey answered (migration 011)
+	Campaign    *CampaignSend // a campaign's message to the customer (migration 014)
 }
 
 // CustomerDate is an important date with the customer it belongs to and

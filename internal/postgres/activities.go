@@ -128,7 +128,8 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 	err = q.QueryRow(ctx, `SELECT (SELECT count(*) FROM activities WHERE customer_id = $1)
 		+ (SELECT count(*) FROM stage_history WHERE customer_id = $1)
 		+ (SELECT count(*) FROM follow_up_events WHERE customer_id = $1)
-		+ (SELECT count(*) FROM survey_responses WHERE customer_id = $1)`, customerID).Scan(&total)
+		+ (SELECT count(*) FROM survey_responses WHERE customer_id = $1)
+		+ (SELECT count(*) FROM campaign_recipients WHERE customer_id = $1 AND sent_at IS NOT NULL AND channel = 'message')`, customerID).Scan(&total)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -140,6 +141,8 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 			SELECT 'f', id, at FROM follow_up_events WHERE customer_id = $1
 			UNION ALL
 			SELECT 'v', request_id, answered_at FROM survey_responses WHERE customer_id = $1
+			UNION ALL
+			SELECT 'm', campaign_id, sent_at FROM campaign_recipients WHERE customer_id = $1 AND sent_at IS NOT NULL AND channel = 'message'
 		) h ORDER BY at DESC, kind, id DESC OFFSET $2 LIMIT $3`, customerID, offset, limit)
 	if err != nil {
 		return nil, 0, err
@@ -187,6 +190,12 @@ func (db *DB) History(ctx context.Context, customerID int64, offset, limit int) 
 				return nil, 0, err
 			}
 			e.Survey = &s
+		case "m":
+			m, err := campaignSend(ctx, q, r.id, customerID)
+			if err != nil {
+				return nil, 0, err
+			}
+			e.Campaign = &m
 		default:
 			sc, err := stageChange(ctx, q, r.id)
 			if err != nil {

@@ -13,16 +13,23 @@ import (
 // deleted; activities keep kind, outcome, duration and time but lose their
 // note, voice and location; stage moves lose their free-text reason;
 // follow-ups lose their note (open ones are cancelled); survey answers lose
-// their comment; purchases stay. Earlier audit rows lose any phone they
-// named. The customer is marked deleted, and the erasure audited with its
-// counts. crm.ENotFound if there is no live customer id.
+// their comment and free answers (the score stays); messages the customer
+// sent lose the Telegram name they came with, and the relays that tied
+// them to the staff's chats go; purchases keep kind, amounts, status and
+// dates but lose their number and item names (free text that can name the
+// person; SKU, quantity and price stay); the delivery path forgets that
+// their Telegram chat was unreachable. Earlier audit rows lose any phone
+// they named. The customer is marked deleted, and the erasure audited with
+// its counts. crm.ENotFound if there is no live customer id.
 func (db *DB) EraseCustomer(ctx context.Context, id, by int64) (e crm.Erasure, err error) {
 	defer wrap(&err, "erase customer")
 	e.CustomerID = id
 	now := db.now()
 	err = db.InTx(ctx, func(ctx context.Context) error {
 		tx := db.q(ctx)
-		if err := tx.QueryRow(ctx, `SELECT id FROM customers WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`, id).Scan(&e.CustomerID); err != nil {
+		var tgID *int64
+		if err := tx.QueryRow(ctx, `SELECT id, telegram_user_id FROM customers WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`, id).
+			Scan(&e.CustomerID, &tgID); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM activities WHERE customer_id = $1),
@@ -40,11 +47,15 @@ func (db *DB) EraseCustomer(ctx context.Context, id, by int64) (e crm.Erasure, e
 			{`DELETE FROM important_dates WHERE customer_id = $1`, []any{id}},
 			{`DELETE FROM customer_links WHERE customer_id = $1`, []any{id}},
 			{`DELETE FROM customer_invites WHERE customer_id = $1`, []any{id}},
-			{`UPDATE activities SET note = NULL, voice_file_id = NULL, latitude = NULL, longitude = NULL WHERE customer_id = $1`, []any{id}},
+			{`DELETE FROM unreachable_chats WHERE chat_id = $1`, []any{tgID}},
+			{`UPDATE activities SET note = NULL, voice_file_id = NULL, latitude = NULL, longitude = NULL, from_name = NULL WHERE customer_id = $1`, []any{id}},
+			{`DELETE FROM customer_relays WHERE customer_id = $1`, []any{id}},
+			{`UPDATE purchases SET number = NULL, items = (SELECT coalesce(jsonb_agg(i - 'name' ORDER BY n), '[]') FROM jsonb_array_elements(items) WITH ORDINALITY x(i, n))
+				WHERE customer_id = $1`, []any{id}},
 			{`UPDATE stage_history SET reason_text = NULL WHERE customer_id = $1`, []any{id}},
 			{`UPDATE follow_ups SET note = NULL, status = CASE WHEN status = 'open' THEN 'cancelled' ELSE status END, updated_at = $2
 				WHERE customer_id = $1`, []any{id, now}},
-			{`UPDATE survey_responses SET comment = NULL WHERE customer_id = $1`, []any{id}},
+			{`UPDATE survey_responses SET comment = NULL, answers = '{}' WHERE customer_id = $1`, []any{id}},
 			{`UPDATE audit_log SET details = details - 'phone' WHERE entity = 'customer' AND entity_id = $1 AND details ? 'phone'`, []any{id}},
 		} {
 			if _, err := tx.Exec(ctx, st.sql, st.args...); err != nil {

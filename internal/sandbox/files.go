@@ -152,6 +152,9 @@ func (s *Server) getFile(_ context.Context, c *call) (any, *apiError) {
 	if f == nil {
 		return nil, badRequest("invalid file_id")
 	}
+	if f.size() > BotDownloadLimit {
+		return nil, badRequest("file is too big")
+	}
 	out := File{FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size()}
 	if f.url == "" {
 		out.FilePath = f.path

@@ -3,6 +3,8 @@ package transfer
 import (
 	"errors"
 	"testing"
+
+	"github.com/telecrm/crmbot/internal/crm"
 )
 
 func TestEscapeAndFormula(t *testing.T) {
@@ -53,5 +55,16 @@ func TestRecordsRefusesBadFiles(t *testing.T) {
 	recs, _, err := Records([]byte("\uFEFFنام;تلفن;یادداشت\nعلی;۰۹۱۲۳۴۵۶۷۸۹;'=x\n"))
 	if err != nil || len(recs) != 1 || recs[0].Cells[ColName] != "علی" || recs[0].Cells[ColNotes] != "=x" || recs[0].Line != 2 {
 		t.Errorf("Persian header, semicolons, BOM: %+v %v", recs, err)
+	}
+}
+
+func TestStaffImporterOwnsUnownedRows(t *testing.T) {
+	for _, tt := range []struct {
+		role crm.Role
+		want int64
+	}{{crm.RoleRep, 7}, {crm.RoleManager, 7}, {crm.RoleAdmin, 0}} {
+		if got := StaffImporter(crm.Staff{ID: 7, Role: tt.role, Active: true}).DefaultOwner; got != tt.want {
+			t.Errorf("%s: rows without an owner go to %d, want %d", tt.role, got, tt.want)
+		}
 	}
 }

@@ -1,0 +1,91 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/telecrm/crmbot/internal/delivery"
+	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/sandbox"
+	"github.com/telecrm/crmbot/internal/transfer"
+)
+
+// Every code internal/transfer reports reads as a sentence in every
+// language, and every column name /import shows is a header the importer
+// accepts: a file written with the header the help names imports.
+func TestTransferMessagesAndHeaders(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, lang := range i18n.Supported() {
+		for _, code := range append(append([]string{}, transfer.FileCodes...), transfer.RowCodes...) {
+			if got := h.tr(lang, "transfer.code."+code, withFormat(nil)); strings.HasPrefix(got, "transfer.") {
+				t.Errorf("%s: no sentence for code %s", lang, code)
+			}
+		}
+		var header []string
+		for _, c := range transfer.Columns {
+			header = append(header, stripBidi(h.tr(lang, "transfer.col."+c, nil)))
+		}
+		recs, _, err := transfer.Records([]byte(strings.Join(header, ",") + "\n" + "Sara,09121234567,Co,Job,Ind,City,Src,vip,,,note\n"))
+		if err != nil || len(recs) != 1 || recs[0].Cells[transfer.ColNotes] != "note" || recs[0].Cells[transfer.ColPhone] != "09121234567" {
+			t.Errorf("%s: the header /import shows (%v) does not import: %v %v", lang, header, recs, err)
+		}
+	}
+}
+
+// An export larger than one Telegram upload is answered in words, and
+// sends no document.
+func TestExportOverTheUploadLimit(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	admin := h.member(300, "Ali", "admin", "ar", 0)
+	for i := 0; i < 20; i++ {
+		h.customer("Customer with a long enough name", 0)
+	}
+	h.bot.exportMax = 500
+	got := h.text(admin.user, "/export")
+	if len(got) != 1 || got[0].Method != "sendMessage" ||
+		got[0].Text != h.tr("ar", "transfer.export.too_large", map[string]any{"File": "customers.csv", "Limit": 0}) {
+		t.Fatalf("an export over the limit: %s", dump(got))
+	}
+	h.bot.exportMax = 1 << 20
+	got = h.text(admin.user, "/export")
+	if len(got) != 3 || got[1].Method != "sendDocument" || got[1].FileName != "customers.csv" ||
+		got[1].Text != h.bot.d.I18n.For("ar").N("transfer.export.customers", 20, nil) {
+		t.Fatalf("an export within the limit: %s", dump(got))
+	}
+}
+
+// The file Import applies must be the one checked: when the checked
+// file's hash in the state no longer matches what Telegram serves for its
+// file_id (a state from another file), Import refuses politely, imports
+// nothing and ends the flow, so the button is stale afterwards. The file
+// really travels: the sandbox serves it and the delivery client fetches it.
+func TestImportRefusesAChangedFile(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sb := sandbox.NewTest(t, sandbox.Options{RateLimits: sandbox.RateLimits{Disabled: true}})
+	h.bot.files = delivery.NewClient(sb.BotAPIURL(), sb.Token(), nil)
+	admin := h.member(302, "Ali", "admin", "fa", 0)
+	data := []byte("name,phone\nسارا,09121234567\n")
+	if _, err := sb.SendDocument(admin.user.ID, "list.csv", data, "", sandbox.MsgOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	doc := sb.Transcript(admin.user.ID).Messages[0].Document
+	h.seq++
+	got := h.handle(&models.Update{ID: h.seq, Message: &models.Message{ID: int(h.seq), From: &admin.user,
+		Chat: models.Chat{ID: admin.user.ID, Type: models.ChatTypePrivate}, Date: int(h.now.Unix()),
+		Document: &models.Document{FileID: doc.FileID, FileUniqueID: "u", FileName: "list.csv", MimeType: "text/csv", FileSize: doc.FileSize}}})
+	run := button(t, got, actImportRun+":")
+	h.exec(`UPDATE conversation_state SET data = jsonb_set(data, '{sha}', to_jsonb(repeat('0', 64))) WHERE chat_id = $1`, admin.user.ID)
+	got = h.press(admin.user, 1, run)
+	if !strings.Contains(texts(got), h.tr("fa", "transfer.import.changed", map[string]any{"File": "list.csv"})) {
+		t.Fatalf("a changed file: %s", dump(got))
+	}
+	got = h.press(admin.user, 1, run)
+	if texts(got) != h.tr("fa", "error.stale_button", nil) || scalar[int](h, `SELECT count(*) FROM customers`) != 0 {
+		t.Errorf("after the refusal: %s, %d customers", dump(got), scalar[int](h, `SELECT count(*) FROM customers`))
+	}
+}
