@@ -80,6 +80,9 @@ type Bot struct {
 	chart      ChartRenderer // the digest's chart
 	purchases  PurchaseStore
 	policies   PolicyStore
+	qualify    QualifyStore  // qualify.go
+	interests  InterestStore // interests.go
+	insights   InsightStore  // insights.go
 	flows      map[string]flowFunc
 	mainKeys   []mainKey
 	labels     map[string]mainKey // folded label in any locale → main key
@@ -129,6 +132,7 @@ func New(d Deps) *Bot {
 	b.surveys, b.surveyStages = d.Store, d.Store
 	b.digests, b.chart = d.Store, chart.Render
 	b.purchases, b.policies = d.Store, d.Store
+	b.qualify, b.interests, b.insights = d.Store, d.Store, d.Store
 	b.transfers, b.files, b.exportMax = d.Store, d.Files, outbound.MaxDocumentBytes
 	b.campaigns = d.Store
 	b.routes()
@@ -157,6 +161,9 @@ func (b *Bot) routes() {
 	b.routesSurveys()
 	b.routesDigest()
 	b.routesPurchases()
+	b.routesQualify()
+	b.routesInterests()
+	b.routesInsights()
 	b.routesTransfer()
 	b.routesCampaigns()
 }

@@ -113,6 +113,11 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 		return "", err
 	}
 	lines = append(lines, value...)
+	profile, err := b.profileLines(r, c)
+	if err != nil {
+		return "", err
+	}
+	lines = append(lines, profile...)
 	lines = append(lines, r.dateLines(dates)...)
 	return joinWithin(lines, maxCardRunes), nil
 }

@@ -92,6 +92,7 @@ func (b *Bot) showMore(r *req, c crm.Customer, _ []string) error {
 		{ib(r.t("card.btn.edit", nil), cb(actEditMenu, cid)), ib(r.t("card.btn.phones", nil), cb(actPhones, cid))},
 		{ib(r.t("card.btn.tags", nil), cb(actTags, cid)), ib(r.t("card.btn.dates", nil), cb(actDates, cid))},
 		{ib(r.t("card.btn.personality", nil), cb(actPersonality, cid)), ib(r.t("card.btn.relationship", nil), cb(actRelationship, cid))},
+		{ib(r.t("qual.btn.card", nil), cb(actQualify, cid)), ib(r.t("interest.btn.card", nil), cb(actInterests, cid))},
 	}
 	if r.staff.Role != crm.RoleRep {
 		rows = append(rows, []models.InlineKeyboardButton{ib(r.t("card.btn.reassign", nil), cb(actReassign, cid))})

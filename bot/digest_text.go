@@ -52,6 +52,7 @@ func (r *req) digestText(d digest.Data, scope string) string {
 		r.digestReps(d.Reps, 0, digestRepsShown),
 		r.digestFunnel(d),
 		r.digestOverdue(d, 3),
+		r.digestRisk(d),
 		r.digestDates(d),
 		r.digestLowScores(d),
 		r.digestWorks(d),

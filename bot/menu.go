@@ -33,9 +33,9 @@ var publicMenu = []string{"start", "help"}
 // /teams and /pipeline for admins); TestMenusListWhatEachRoleMayUse holds
 // this to the handlers.
 var roleMenus = map[crm.Role][]string{
-	crm.RoleRep:     {"today", "new", "find", "settings", "menu", "help", "cancel", "import", "export", "campaigns"},
-	crm.RoleManager: {"today", "new", "find", "team", "digest", "surveys", "invite", "settings", "menu", "help", "cancel", "import", "export", "campaigns"},
-	crm.RoleAdmin:   {"today", "new", "find", "team", "digest", "surveys", "invite", "staff", "teams", "pipeline", "policy", "settings", "menu", "help", "cancel", "orgname", "import", "export", "campaigns"},
+	crm.RoleRep:     {"today", "new", "find", "insights", "settings", "menu", "help", "cancel", "import", "export", "campaigns"},
+	crm.RoleManager: {"today", "new", "find", "team", "digest", "insights", "surveys", "invite", "settings", "menu", "help", "cancel", "import", "export", "campaigns"},
+	crm.RoleAdmin:   {"today", "new", "find", "team", "digest", "insights", "surveys", "invite", "staff", "teams", "pipeline", "policy", "settings", "menu", "help", "cancel", "orgname", "import", "export", "campaigns"},
 }
 
 // DefaultMenus returns the menu of everyone who is not working staff, by

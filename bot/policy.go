@@ -44,6 +44,7 @@ func (b *Bot) routesValueSettings() {
 	b.action(actPolicyMargin, b.adminAction(b.onPolicyMargin))
 	b.action(actPolicyBase, b.adminAction(b.onPolicyBase))
 	b.action(actPolicyLevel, b.adminAction(b.onPolicyLevel))
+	b.routesMargins()
 }
 
 // showPolicy shows the value settings and the relationship policy with
@@ -88,6 +89,7 @@ func (b *Bot) showPolicy(r *req, edit bool, note string) error {
 		ks = append(ks, ib(r.mark(label, int(vp.RiskFactor*10+0.5) == k), cb(actPolicyRisk, strconv.Itoa(k))))
 	}
 	rows = append(rows, ks)
+	rows = append(rows, []models.InlineKeyboardButton{ib(r.t("margins.btn.open", nil), cb(actMargins))}) // policy_margins.go
 	var ms, bs []models.InlineKeyboardButton
 	for _, m := range crm.Margins {
 		ms = append(ms, ib(r.mark(r.t("policy.margin."+m, nil), m == bp.Margin), cb(actPolicyMargin, m)))

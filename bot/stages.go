@@ -218,6 +218,9 @@ func (b *Bot) move(r *req, c crm.Customer, m crm.StageMove) error {
 		}
 	}
 	c.StageID = m.To.ID
+	if asked, err := b.qualifyOnMove(r, c, m); asked || err != nil { // the card, then the questions
+		return err
+	}
 	if r.cb != nil { // a toast is plain text: nothing to escape
 		if err := r.toast(r.t("stage.moved", map[string]any{"Name": c.Name, "Stage": m.To.Name(r.lang())}), false); err != nil {
 			return err

@@ -32,6 +32,9 @@ type Store interface {
 	DigestStore
 	PurchaseStore
 	PolicyStore
+	QualifyStore
+	InterestStore
+	InsightStore
 	TransferStore
 	CampaignStore
 }

@@ -165,7 +165,24 @@ type Data struct {
 	// Surveys is false while the product has no survey answers to read
 	// (SurveyHook).
 	Surveys bool
+	// Risk is the scope's buyers past their buying rhythm.
+	Risk Risk
 }
+
+// Risk is the digest's value-at-risk section: the scope's customers
+// flagged at risk or lapsed by the risk sweep, how many of them crossed
+// their threshold since the last digest, and the most valuable of them.
+type Risk struct {
+	AtRisk int // at risk or lapsed now
+	Lapsed int // of them, lapsed
+	New    int // crossed k × their interval since Query.Since
+	Top    []crm.ValueRow
+	// Currency is the one the values of Top are in.
+	Currency string
+}
+
+// RiskTop is how many customers at risk the digest names.
+const RiskTop = 3
 
 // OverdueTop is how many overdue follow-ups the digest lists.
 const OverdueTop = 10

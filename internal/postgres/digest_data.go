@@ -66,6 +66,7 @@ func (db *DB) DigestData(ctx context.Context, q digest.Query) (d digest.Data, er
 			},
 			func(ctx context.Context, tx *batch) error { return trend(ctx, tx, &d, ids, idx) },
 			func(ctx context.Context, tx *batch) error { return surveyScores(ctx, tx, &d, ids, idx) },
+			func(ctx context.Context, tx *batch) error { return riskSection(ctx, tx, &d, ids) },
 		}
 		for _, step := range steps {
 			if err := step(ctx, bt); err != nil {

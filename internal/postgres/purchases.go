@@ -169,6 +169,12 @@ func (db *DB) SetValuePolicy(ctx context.Context, p crm.ValuePolicy, by int64) (
 		return err
 	}
 	q := db.q(ctx)
+	// New product margins change every margin-adjusted value: the rows are
+	// recomputed when next read or by the next sweep.
+	if _, err := q.Exec(ctx, `UPDATE customer_values SET stale = true WHERE NOT stale
+		AND (SELECT coalesce(value->'margins', '{}') FROM settings WHERE key = 'value_policy') IS DISTINCT FROM coalesce($1::jsonb->'margins', '{}')`, v); err != nil {
+		return err
+	}
 	if _, err := q.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('value_policy', $1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = $1, updated_at = $2`, v, db.now()); err != nil {
 		return err

@@ -9,14 +9,26 @@ import (
 	"github.com/telecrm/crmbot/internal/crm"
 )
 
-// Rhythms returns every live customer with a purchase rhythm, for the
-// risk sweep to judge.
-func (db *DB) Rhythms(ctx context.Context) (rs []crm.Rhythm, err error) {
+// Rhythms returns the live customers with a purchase rhythm whose risk
+// the sweep may have to change at now with factor k, or who await their
+// win-back: the database narrows the 100,000 rhythms to those whose
+// stored flag differs from crm.Risk's verdict (as SQL reckons it), lie
+// within a minute of a threshold (crm.Risk decides those), or are flagged
+// without a win-back planned. The sweep judges each with crm.Risk.
+func (db *DB) Rhythms(ctx context.Context, k float64, now time.Time) (rs []crm.Rhythm, err error) {
 	defer wrap(&err, "rhythms")
-	rows, err := db.q(ctx).Query(ctx, `SELECT v.customer_id, coalesce(c.owner_id, 0), v.last_invoice_at, v.interval_seconds, v.risk,
-			v.winback_at IS NOT NULL
-		FROM customer_values v JOIN customers c ON c.id = v.customer_id
-		WHERE v.interval_seconds > 0 AND c.deleted_at IS NULL`)
+	// The candidates are found in customer_values alone (one scan of a
+	// narrow table) before their customers are looked up by key.
+	rows, err := db.q(ctx).Query(ctx, `WITH v AS MATERIALIZED (
+			SELECT v.customer_id, v.last_invoice_at, v.interval_seconds, v.risk, v.winback_at IS NOT NULL AS planned
+			FROM customer_values v
+			CROSS JOIN LATERAL (SELECT extract(epoch FROM ($2::timestamptz - v.last_invoice_at))::float8 AS s) x
+			WHERE v.interval_seconds > 0 AND (
+				v.risk <> CASE WHEN x.s > 3 * v.interval_seconds THEN 'lapsed' WHEN x.s > $1::float8 * v.interval_seconds THEN 'at_risk' ELSE '' END
+				OR abs(x.s - $1::float8 * v.interval_seconds) < 60 OR abs(x.s - 3 * v.interval_seconds) < 60
+				OR (v.risk <> '' AND v.winback_at IS NULL)))
+		SELECT v.customer_id, coalesce(c.owner_id, 0), v.last_invoice_at, v.interval_seconds, v.risk, v.planned
+		FROM v JOIN customers c ON c.id = v.customer_id WHERE c.deleted_at IS NULL`, k, now)
 	if err != nil {
 		return nil, err
 	}
@@ -43,24 +55,6 @@ func (db *DB) SetRisks(ctx context.Context, ids []int64, risks []crm.RiskLevel) 
 	_, err = db.q(ctx).Exec(ctx, `UPDATE customer_values v SET risk = x.r
 		FROM unnest($1::bigint[], $2::text[]) AS x (c, r) WHERE v.customer_id = x.c`, ids, rs)
 	return err
-}
-
-// PlanWinBack creates the win-back follow-up f of a customer's current
-// risk episode, once: false (and nothing created) when one was planned
-// already.
-func (db *DB) PlanWinBack(ctx context.Context, f crm.FollowUp, at time.Time) (ok bool, err error) {
-	defer wrap(&err, "plan win-back")
-	q := db.q(ctx)
-	tag, err := q.Exec(ctx, `UPDATE customer_values SET winback_at = $2 WHERE customer_id = $1 AND winback_at IS NULL`, f.CustomerID, at)
-	if err != nil || tag.RowsAffected() == 0 {
-		return false, err
-	}
-	out, err := db.CreateFollowUp(ctx, f, 0)
-	if err != nil {
-		return false, err
-	}
-	_, err = q.Exec(ctx, `UPDATE customer_values SET winback_id = $2 WHERE customer_id = $1`, f.CustomerID, out.ID)
-	return err == nil, err
 }
 
 // RelationTargets returns live, owned customers whose level (their own,

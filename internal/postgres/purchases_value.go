@@ -60,17 +60,9 @@ func (db *DB) refreshValues(ctx context.Context, ids []int64, p crm.ValuePolicy,
 		return 0, nil
 	}
 	q := db.q(ctx)
-	rows, err := q.Query(ctx, `SELECT `+purchaseColumns+`WHERE p.customer_id = ANY($1) ORDER BY p.customer_id`, ids)
+	byCustomer, err := db.valuePurchases(ctx, ids, len(p.Margins) > 0)
 	if err != nil {
 		return 0, err
-	}
-	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Purchase, error) { return scanPurchase(row) })
-	if err != nil {
-		return 0, err
-	}
-	byCustomer := map[int64][]crm.Purchase{}
-	for _, x := range ps {
-		byCustomer[x.CustomerID] = append(byCustomer[x.CustomerID], x)
 	}
 	n := len(ids)
 	cur := make([]string, n)

@@ -18,19 +18,23 @@ type RiskStore interface {
 	RefreshStaleValues(ctx context.Context, p crm.ValuePolicy, now time.Time, limit int) (int, error)
 	// UpdateSegments places every buyer in a value segment.
 	UpdateSegments(ctx context.Context) (int, error)
-	// Rhythms are the live customers with a purchase rhythm.
-	Rhythms(ctx context.Context) ([]crm.Rhythm, error)
+	// Rhythms are the live customers with a purchase rhythm whose flag may
+	// change at now with factor k, or who await their win-back (a superset:
+	// the sweep judges each with crm.Risk).
+	Rhythms(ctx context.Context, k float64, now time.Time) ([]crm.Rhythm, error)
 	SetRisks(ctx context.Context, ids []int64, risks []crm.RiskLevel) error
-	// PlanWinBack creates f once per risk episode (false: planned already).
-	PlanWinBack(ctx context.Context, f crm.FollowUp, at time.Time) (bool, error)
+	// PlanWinBacks creates each of fs once per risk episode and reports
+	// how many it created (the others had one).
+	PlanWinBacks(ctx context.Context, fs []crm.FollowUp, at time.Time) (int, error)
 	// RelationTargets are owned customers at a proactive level or higher.
 	RelationTargets(ctx context.Context, business int) ([]crm.RelationTarget, error)
 	// PlanRelation creates f unless another sweep planned one since last.
 	PlanRelation(ctx context.Context, f crm.FollowUp, last, at time.Time) (bool, error)
 }
 
-// RiskBatch bounds the follow-ups and recomputed rows of one sweep; the
-// next sweep takes the rest.
+// RiskBatch is how many follow-ups one statement plans, and a fifth of
+// the value rows one read recomputes. A sweep goes on until every stale
+// row is recomputed and every customer at risk has their win-back.
 const RiskBatch = 2000
 
 // RiskReport is what one sweep did.
@@ -48,7 +52,8 @@ type Risk struct {
 	// Locale is the organisation's default language (its default currency).
 	Locale string
 	// Note writes a planned follow-up's note for its assignee ("" none):
-	// kind is "winback", "checkin" or "review".
+	// kind is "winback", "checkin" or "review". A sweep asks it once per
+	// assignee for its win-backs.
 	Note func(ctx context.Context, kind string, customerID, assigneeID int64) string
 }
 
@@ -60,33 +65,46 @@ func (k Risk) RunOnce(ctx context.Context, now time.Time) (rep RiskReport, err e
 		if err != nil {
 			return err
 		}
-		if rep.Refreshed, err = k.Store.RefreshStaleValues(ctx, p, now, RiskBatch*5); err != nil {
-			return err
+		for {
+			n, err := k.Store.RefreshStaleValues(ctx, p, now, RiskBatch*5)
+			if err != nil {
+				return err
+			}
+			if rep.Refreshed += n; n < RiskBatch*5 {
+				break
+			}
 		}
-		if rep.Segmented, err = k.Store.UpdateSegments(ctx); err != nil {
-			return err
+		if rep.Refreshed > 0 { // no value changed: the segments stand (a customer erased meanwhile leaves them until the next purchase)
+			if rep.Segmented, err = k.Store.UpdateSegments(ctx); err != nil {
+				return err
+			}
 		}
-		rs, err := k.Store.Rhythms(ctx)
+		rs, err := k.Store.Rhythms(ctx, p.RiskFactor, now)
 		if err != nil {
 			return err
 		}
 		var ids []int64
 		var levels []crm.RiskLevel
+		var plan []crm.FollowUp
+		notes := map[int64]string{}
 		for _, r := range rs {
 			level := crm.Risk(r.Last, r.Interval, p.RiskFactor, now)
 			if level != r.Risk {
 				ids, levels = append(ids, r.CustomerID), append(levels, level)
 			}
-			if level == crm.RiskNone || r.WinBack || r.OwnerID == 0 || rep.WinBacks >= RiskBatch {
+			if level == crm.RiskNone || r.WinBack || r.OwnerID == 0 {
 				continue
 			}
-			ok, err := k.Store.PlanWinBack(ctx, k.followUp(ctx, "winback", r.CustomerID, r.OwnerID, now), now)
+			plan = append(plan, k.noted(ctx, notes, "winback", r.CustomerID, r.OwnerID, now))
+		}
+		for len(plan) > 0 {
+			batch := plan[:min(RiskBatch, len(plan))]
+			n, err := k.Store.PlanWinBacks(ctx, batch, now)
 			if err != nil {
 				return err
 			}
-			if ok {
-				rep.WinBacks++
-			}
+			rep.WinBacks += n
+			plan = plan[len(batch):]
 		}
 		rep.RiskChanged = len(ids)
 		if err := k.Store.SetRisks(ctx, ids, levels); err != nil {
@@ -124,6 +142,22 @@ func (k Risk) relations(ctx context.Context, now time.Time, rep *RiskReport) err
 		}
 	}
 	return nil
+}
+
+// noted is followUp with the note asked once per assignee in notes (a
+// sweep plans thousands of win-backs for a few hundred reps).
+func (k Risk) noted(ctx context.Context, notes map[int64]string, kind string, customerID, ownerID int64, now time.Time) crm.FollowUp {
+	f := crm.FollowUp{CustomerID: customerID, AssigneeID: ownerID, DueAt: now.Add(time.Hour)}
+	if k.Note == nil {
+		return f
+	}
+	note, ok := notes[ownerID]
+	if !ok {
+		note = k.Note(ctx, kind, customerID, ownerID)
+		notes[ownerID] = note
+	}
+	f.Note = note
+	return f
 }
 
 // followUp is a planned follow-up for the owner, due in an hour (the
