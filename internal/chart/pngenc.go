@@ -16,6 +16,12 @@ import (
 // file is as small within a few per cent, the chart's rows repeating the
 // ones above.
 func encodePNG(w io.Writer, img *image.RGBA) error {
+	return encodePNGWith(w, img, &workspace{})
+}
+
+// encodePNGWith is encodePNG with the deflater of ws (made and kept there
+// when it has none).
+func encodePNGWith(w io.Writer, img *image.RGBA, ws *workspace) error {
 	b := img.Bounds()
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if _, err := bw.WriteString("\x89PNG\r\n\x1a\n"); err != nil {
@@ -30,10 +36,16 @@ func encodePNG(w io.Writer, img *image.RGBA) error {
 	}
 	idat := &chunkWriter{w: bw, kind: "IDAT"}
 	zbuf := bufio.NewWriterSize(idat, 1<<16)
-	zw, err := zlib.NewWriterLevel(zbuf, zlib.BestSpeed)
-	if err != nil {
-		return fmt.Errorf("png deflate: %w", err)
+	if ws.zw == nil {
+		zw, err := zlib.NewWriterLevel(zbuf, zlib.BestSpeed)
+		if err != nil {
+			return fmt.Errorf("png deflate: %w", err)
+		}
+		ws.zw = zw
+	} else {
+		ws.zw.Reset(zbuf)
 	}
+	zw := ws.zw
 	filtered := make([]byte, 1+3*b.Dx())
 	filtered[0] = 2                 // the "up" filter: each byte less the one above
 	above := make([]byte, 4*b.Dx()) // the row above the first: zeros
