@@ -23,7 +23,12 @@ func encodePNG(w io.Writer, img *image.RGBA) error {
 // when it has none).
 func encodePNGWith(w io.Writer, img *image.RGBA, ws *workspace) error {
 	b := img.Bounds()
-	bw := bufio.NewWriterSize(w, 1<<16)
+	if ws.out == nil {
+		ws.out, ws.idat = bufio.NewWriterSize(w, 1<<16), bufio.NewWriterSize(nil, 1<<16)
+	}
+	bw := ws.out
+	bw.Reset(w)
+	defer bw.Reset(nil) // the workspace keeps no hold on the caller's writer
 	if _, err := bw.WriteString("\x89PNG\r\n\x1a\n"); err != nil {
 		return fmt.Errorf("write png signature: %w", err)
 	}
@@ -35,7 +40,8 @@ func encodePNGWith(w io.Writer, img *image.RGBA, ws *workspace) error {
 		return err
 	}
 	idat := &chunkWriter{w: bw, kind: "IDAT"}
-	zbuf := bufio.NewWriterSize(idat, 1<<16)
+	zbuf := ws.idat
+	zbuf.Reset(idat)
 	if ws.zw == nil {
 		zw, err := zlib.NewWriterLevel(zbuf, zlib.BestSpeed)
 		if err != nil {

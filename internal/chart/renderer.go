@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"bufio"
 	"bytes"
 	"compress/zlib"
 	"fmt"
@@ -20,8 +21,10 @@ type Renderer struct {
 
 // workspace is the memory one drawing needs and the next may reuse.
 type workspace struct {
-	pix []byte       // the canvas's pixels
-	zw  *zlib.Writer // the PNG's deflater
+	pix  []byte        // the canvas's pixels
+	zw   *zlib.Writer  // the PNG's deflater
+	out  *bufio.Writer // the PNG's buffers: the file's and the deflated rows'
+	idat *bufio.Writer
 }
 
 // NewRenderer returns a Renderer that draws at most concurrent charts at
@@ -55,6 +58,7 @@ func renderOn(d Digest, ws *workspace) ([]byte, error) {
 	}
 	c := paintDigestOn(d, f, ws)
 	var buf bytes.Buffer
+	buf.Grow(256 << 10) // a chart's PNG is about 210 KB
 	if err := encodePNGWith(&buf, c.img, ws); err != nil {
 		return nil, fmt.Errorf("chart: encode png: %w", err)
 	}

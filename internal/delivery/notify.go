@@ -22,9 +22,9 @@ const NotifyQueue = "notify"
 
 // SlowQueue is the River queue of the notifications whose rendering is
 // heavy (Scheduler.Slow): few of them run at once (RiverOptions.SlowWorkers),
-// so that a hundred digests falling due together draw their charts one or
-// two at a time instead of sixty, and they never hold the workers of
-// NotifyQueue that reminders need.
+// so that a hundred digests falling due together read their data and draw
+// their charts one or two at a time instead of sixty, and never hold the
+// workers of NotifyQueue that reminders need.
 const SlowQueue = "notify_slow"
 
 // NotifyArgs is the River job of one notification. Key (the DedupKey) makes

@@ -23,8 +23,9 @@ type RiverOptions struct {
 	// default 60 (most of them wait for a send slot).
 	NotifyWorkers int
 	// SlowWorkers bounds the notification jobs of SlowQueue worked at once
-	// per replica (the digest's charts: each drawing holds an image of
-	// several megabytes); default 2.
+	// per replica (the managers' digests, which all fall due at once, and
+	// their charts, each holding an image of several megabytes while
+	// drawn); default 2.
 	SlowWorkers int
 	// DefaultWorkers bounds other jobs; default 10.
 	DefaultWorkers int
