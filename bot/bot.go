@@ -130,7 +130,7 @@ func New(d Deps) *Bot {
 	b.followups, b.dates, b.stages, b.teams, b.onboarding = d.Store, d.Store, d.Store, d.Store, d.Store
 	b.links, b.relay = d.Store, d.Store
 	b.surveys, b.surveyStages = d.Store, d.Store
-	b.digests, b.chart = d.Store, chart.Render
+	b.digests, b.chart = d.Store, chart.NewRenderer(chartsAtOnce).Render
 	b.purchases, b.policies = d.Store, d.Store
 	b.qualify, b.interests, b.insights = d.Store, d.Store, d.Store
 	b.transfers, b.files, b.exportMax = d.Store, d.Files, outbound.MaxDocumentBytes

@@ -18,7 +18,11 @@ const (
 	kindDigestChart = outbound.KindDigestChart
 )
 
-// ChartRenderer draws a digest's chart as a PNG (internal/chart.Render).
+// chartsAtOnce bounds the digest charts one bot draws at once: each drawing
+// holds an image of about 7 MB, and a digest is not urgent.
+const chartsAtOnce = 2
+
+// ChartRenderer draws a digest's chart as a PNG (a shared internal/chart.Renderer's Render).
 type ChartRenderer func(chart.Digest) ([]byte, error)
 
 // scheduledDigest reads the scheduled digest of the manager a

@@ -101,7 +101,7 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 		return nil, err
 	}
 	a.scheduler = delivery.NewScheduler(inserter, append([]string{outbound.KindReminder, outbound.KindEscalation, outbound.KindDateGreeting,
-		outbound.KindDigest, outbound.KindDigestChart}, append(bot.SurveyKinds(), bot.CampaignKinds()...)...)...)
+		outbound.KindDigest, outbound.KindDigestChart}, append(bot.SurveyKinds(), bot.CampaignKinds()...)...)...).Slow(outbound.KindDigest, outbound.KindDigestChart)
 	a.bot = bot.New(bot.Deps{
 		Store: a.db, Out: a.outbox, Notify: a.scheduler, I18n: bundle, Now: now,
 		BotUsername: a.username, DefaultLocale: cfg.DefaultLocale, PhoneRegion: cfg.PhoneRegion,

@@ -32,6 +32,23 @@ func BenchmarkRender20(b *testing.B) {
 	}
 }
 
+// BenchmarkRenderer20 draws the same twenty charts with one Renderer, as
+// the bot does: the image and the deflater of one chart serve the next.
+func BenchmarkRenderer20(b *testing.B) {
+	if _, err := loadFonts(); err != nil {
+		b.Fatal(err)
+	}
+	ds := digests20()
+	r := NewRenderer(2)
+	for b.Loop() {
+		for _, d := range ds {
+			if _, err := r.Render(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // BenchmarkRender20Parallel draws the same twenty charts on two goroutines,
 // as a digest run on this 2-core machine may.
 func BenchmarkRender20Parallel(b *testing.B) {

@@ -8,12 +8,12 @@
 //
 // Text is shaped with go-text/typesetting (bidi, segmentation, HarfBuzz)
 // and rasterized with go-text/render in the embedded Vazirmatn font, so no
-// system font or cgo is needed. Render is safe for concurrent use.
+// system font or cgo is needed. Render is safe for concurrent use; a
+// Renderer also bounds how many charts are drawn at once and reuses their
+// memory.
 package chart
 
 import (
-	"bytes"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -84,18 +84,10 @@ func rtl(lang string) bool {
 // Render draws the chart as a PNG, Width pixels wide and as tall as its
 // content. Empty parts (no funnel, no days) are left out; no input makes it
 // panic.
+// Each call allocates the chart's image anew; a process drawing many charts
+// shares a Renderer instead.
 func Render(d Digest) ([]byte, error) {
-	d = bounded(d)
-	f, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
-	c := paintDigest(d, f)
-	var buf bytes.Buffer
-	if err := encodePNG(&buf, c.img); err != nil {
-		return nil, fmt.Errorf("chart: encode png: %w", err)
-	}
-	return buf.Bytes(), nil
+	return renderOn(d, nil)
 }
 
 // MaxValue is the largest count drawn; larger ones are drawn as MaxValue,

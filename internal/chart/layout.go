@@ -66,6 +66,11 @@ const (
 // paintDigest lays the digest out and paints it: the title, then a card for the
 // funnel and a card for the trend, each left out when it has nothing.
 func paintDigest(d Digest, f fonts) *canvas {
+	return paintDigestOn(d, f, &workspace{})
+}
+
+// paintDigestOn is paintDigest on the canvas memory of ws.
+func paintDigestOn(d Digest, f fonts, ws *workspace) *canvas {
 	t := newTypesetter(f, d.Lang, rtl(d.Lang))
 	title := style{size: titleSize, bold: true, color: ink}
 	titleAsc, titleDesc := t.metrics(title)
@@ -84,7 +89,7 @@ func paintDigest(d Digest, f fonts) *canvas {
 		height = top + margin
 	}
 
-	c := newCanvas(Width, height, rtl(d.Lang), background)
+	c := newCanvas(Width, height, rtl(d.Lang), background, ws)
 	c.text(t, t.fit(d.Title, title, contentEnd-margin), margin+4, margin+titleAsc, atStart, title)
 	y := top
 	if h := fun.height(); h > 0 {

@@ -25,8 +25,14 @@ type canvas struct {
 	stroker *rasterx.Stroker
 }
 
-func newCanvas(width, height int, rtl bool, bg color.RGBA) *canvas {
-	img := image.NewRGBA(image.Rect(0, 0, width, height))
+// newCanvas returns a width × height canvas filled with bg, its pixels in
+// ws's buffer (grown when too small, and kept in ws for the next canvas).
+func newCanvas(width, height int, rtl bool, bg color.RGBA, ws *workspace) *canvas {
+	n := 4 * width * height
+	if cap(ws.pix) < n {
+		ws.pix = make([]byte, n)
+	}
+	img := &image.RGBA{Pix: ws.pix[:n], Stride: 4 * width, Rect: image.Rect(0, 0, width, height)}
 	draw.Draw(img, img.Bounds(), &image.Uniform{C: bg}, image.Point{}, draw.Src)
 	scanner := rasterx.NewScannerGV(0, 0, img, image.Rectangle{})
 	return &canvas{

@@ -16,8 +16,19 @@ import (
 // file is as small within a few per cent, the chart's rows repeating the
 // ones above.
 func encodePNG(w io.Writer, img *image.RGBA) error {
+	return encodePNGWith(w, img, &workspace{})
+}
+
+// encodePNGWith is encodePNG with the deflater of ws (made and kept there
+// when it has none).
+func encodePNGWith(w io.Writer, img *image.RGBA, ws *workspace) error {
 	b := img.Bounds()
-	bw := bufio.NewWriterSize(w, 1<<16)
+	if ws.out == nil {
+		ws.out, ws.idat = bufio.NewWriterSize(w, 1<<16), bufio.NewWriterSize(nil, 1<<16)
+	}
+	bw := ws.out
+	bw.Reset(w)
+	defer bw.Reset(nil) // the workspace keeps no hold on the caller's writer
 	if _, err := bw.WriteString("\x89PNG\r\n\x1a\n"); err != nil {
 		return fmt.Errorf("write png signature: %w", err)
 	}
@@ -29,11 +40,18 @@ func encodePNG(w io.Writer, img *image.RGBA) error {
 		return err
 	}
 	idat := &chunkWriter{w: bw, kind: "IDAT"}
-	zbuf := bufio.NewWriterSize(idat, 1<<16)
-	zw, err := zlib.NewWriterLevel(zbuf, zlib.BestSpeed)
-	if err != nil {
-		return fmt.Errorf("png deflate: %w", err)
+	zbuf := ws.idat
+	zbuf.Reset(idat)
+	if ws.zw == nil {
+		zw, err := zlib.NewWriterLevel(zbuf, zlib.BestSpeed)
+		if err != nil {
+			return fmt.Errorf("png deflate: %w", err)
+		}
+		ws.zw = zw
+	} else {
+		ws.zw.Reset(zbuf)
 	}
+	zw := ws.zw
 	filtered := make([]byte, 1+3*b.Dx())
 	filtered[0] = 2                 // the "up" filter: each byte less the one above
 	above := make([]byte, 4*b.Dx()) // the row above the first: zeros

@@ -20,6 +20,13 @@ import (
 // NotifyQueue is the River queue notification jobs run on.
 const NotifyQueue = "notify"
 
+// SlowQueue is the River queue of the notifications whose rendering is
+// heavy (Scheduler.Slow): few of them run at once (RiverOptions.SlowWorkers),
+// so that a hundred digests falling due together read their data and draw
+// their charts one or two at a time instead of sixty, and never hold the
+// workers of NotifyQueue that reminders need.
+const SlowQueue = "notify_slow"
+
 // NotifyArgs is the River job of one notification. Key (the DedupKey) makes
 // it unique: scheduling the same notification twice inserts one job.
 type NotifyArgs struct {
@@ -94,17 +101,36 @@ func NewNotifier(store NotifyStore, sender *Sender, now func() time.Time, logger
 type Scheduler struct {
 	client *river.Client[pgx.Tx]
 	kinds  map[string]bool
+	slow   map[string]bool
 }
 
 // NewScheduler returns a scheduler inserting with client (an insert-only
 // River client does: NewInsertOnlyRiver). kinds are the notification kinds
 // a renderer will build; any other kind must carry its Message.
 func NewScheduler(client *river.Client[pgx.Tx], kinds ...string) *Scheduler {
-	s := &Scheduler{client: client, kinds: map[string]bool{}}
+	s := &Scheduler{client: client, kinds: map[string]bool{}, slow: map[string]bool{}}
 	for _, k := range kinds {
 		s.kinds[k] = true
 	}
 	return s
+}
+
+// Slow puts the notifications of kinds on SlowQueue from now on: kinds
+// whose rendering takes much memory or CPU (the digest's chart). Call it
+// while wiring, before the first Schedule; it returns s.
+func (s *Scheduler) Slow(kinds ...string) *Scheduler {
+	for _, k := range kinds {
+		s.slow[k] = true
+	}
+	return s
+}
+
+// Queue is the River queue a notification of kind goes on.
+func (s *Scheduler) Queue(kind string) string {
+	if s.slow[kind] {
+		return SlowQueue
+	}
+	return NotifyQueue
 }
 
 // NewInsertOnlyRiver returns a River client that only inserts jobs (no
@@ -131,7 +157,7 @@ func (s *Scheduler) Schedule(ctx context.Context, no Notification) error {
 	if !ok {
 		return errors.New("schedule notification: no transaction in context")
 	}
-	_, err := s.client.InsertTx(ctx, tx, NotifyArgs{N: no, Key: no.DedupKey}, &river.InsertOpts{ScheduledAt: no.Due})
+	_, err := s.client.InsertTx(ctx, tx, NotifyArgs{N: no, Key: no.DedupKey}, &river.InsertOpts{Queue: s.Queue(no.Kind), ScheduledAt: no.Due})
 	if err != nil {
 		return fmt.Errorf("schedule notification %s: %w", no.DedupKey, err)
 	}

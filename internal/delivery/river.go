@@ -22,6 +22,11 @@ type RiverOptions struct {
 	// NotifyWorkers bounds notification jobs worked at once per replica;
 	// default 60 (most of them wait for a send slot).
 	NotifyWorkers int
+	// SlowWorkers bounds the notification jobs of SlowQueue worked at once
+	// per replica (the managers' digests, which all fall due at once, and
+	// their charts, each holding an image of several megabytes while
+	// drawn); default 2.
+	SlowWorkers int
 	// DefaultWorkers bounds other jobs; default 10.
 	DefaultWorkers int
 	// FetchPollInterval is how often idle queues look for work; default
@@ -48,6 +53,9 @@ func NewRiver(pool *pgxpool.Pool, o RiverOptions) (*river.Client[pgx.Tx], error)
 	if o.NotifyWorkers <= 0 {
 		o.NotifyWorkers = 60
 	}
+	if o.SlowWorkers <= 0 {
+		o.SlowWorkers = 2
+	}
 	if o.DefaultWorkers <= 0 {
 		o.DefaultWorkers = 10
 	}
@@ -65,6 +73,7 @@ func NewRiver(pool *pgxpool.Pool, o RiverOptions) (*river.Client[pgx.Tx], error)
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: o.DefaultWorkers},
 			NotifyQueue:        {MaxWorkers: o.NotifyWorkers},
+			SlowQueue:          {MaxWorkers: o.SlowWorkers},
 		},
 		Workers:              o.Workers,
 		PeriodicJobs:         o.PeriodicJobs,
