@@ -163,3 +163,73 @@ func TestImportOnceAppliesAFileOnce(t *testing.T) {
 		t.Error("a refused file was recorded as imported")
 	}
 }
+
+// TestImportDuringAnEraseWritesNothingBack: an import planned while an
+// erasure of one of its customers is under way (the plan still sees the
+// customer alive) waits for the erasure, finds the customer changed and is
+// refused with a conflict, instead of writing the file's city and note
+// onto the erased customer.
+func TestImportDuringAnEraseWritesNothingBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.customer(t, f.repA, "Leila Ahmadi", "", "+989125550001")
+	erased, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- f.db.InTx(ctx, func(ctx context.Context) error {
+			if _, err := f.db.EraseCustomer(ctx, c.ID, f.admin.ID); err != nil {
+				return err
+			}
+			close(erased)
+			<-release
+			return nil
+		})
+	}()
+	<-erased
+	imported := make(chan error, 1)
+	go func() {
+		_, err := f.db.Import(ctx, []byte("name,phone,city,notes\nLeila Ahmadi,09125550001,Shiraz,Leila called back\n"), "IR",
+			transfer.Importer{Staff: f.admin, DefaultOwner: f.repA.ID}, false)
+		imported <- err
+	}()
+	// Until the import waits for the erasure's row lock.
+	for i := 0; ; i++ {
+		var waiting int
+		if err := f.db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case err := <-imported:
+			t.Fatalf("the import did not wait for the erasure: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if i > 500 {
+			t.Fatal("the import never waited for the erasure")
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-imported; !crm.IsCode(err, crm.EConflict) {
+		t.Errorf("the import: %v, want a conflict", err)
+	}
+	var city, notes *string
+	if err := f.db.Pool.QueryRow(ctx, `SELECT city, notes FROM customers WHERE id = $1`, c.ID).Scan(&city, &notes); err != nil {
+		t.Fatal(err)
+	}
+	if city != nil || notes != nil {
+		t.Errorf("the erased customer got city %v, notes %v from the import", deref(city), deref(notes))
+	}
+	assertNowhere(t, f, "Leila", "5550001")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "NULL"
+	}
+	return *s
+}
