@@ -90,7 +90,7 @@ type Bot struct {
 
 	transfers TransferStore // import, export, erasure (transfer.go)
 	files     FileSource
-	exportMax int // the largest export file sent (Telegram's upload limit)
+	exportMax int // the largest export file sent (maxExportBytes)
 }
 
 type (
@@ -127,7 +127,7 @@ func New(d Deps) *Bot {
 	b.surveys, b.surveyStages = d.Store, d.Store
 	b.digests, b.chart = d.Store, chart.Render
 	b.purchases, b.policies = d.Store, d.Store
-	b.transfers, b.files, b.exportMax = d.Store, d.Files, outbound.MaxDocumentBytes
+	b.transfers, b.files, b.exportMax = d.Store, d.Files, maxExportBytes
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {
