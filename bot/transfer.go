@@ -42,8 +42,8 @@ type TransferStore interface {
 }
 
 // FileSource fetches a file a user sent by its file_id (getFile and the
-// file's URL). An error with BotAPICode() 400 is a file Telegram will not
-// hand over; any other error is worth retrying.
+// file's URL). An error with a BotAPICode() of 4xx (but 429) is a file
+// Telegram will not hand over; any other error is worth retrying.
 type FileSource interface {
 	OpenFile(ctx context.Context, fileID string) (io.ReadCloser, error)
 }

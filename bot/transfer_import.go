@@ -88,8 +88,7 @@ func (b *Bot) fetchImport(r *req, fileID, name string) ([]byte, bool, error) {
 		return nil, false, crm.Errorf(crm.EInternal, "no file source configured")
 	}
 	rc, err := b.files.OpenFile(r.ctx, fileID)
-	var api interface{ BotAPICode() int }
-	if errors.As(err, &api) && api.BotAPICode() == 400 {
+	if refusedFile(err) {
 		return nil, false, r.send(r.t("transfer.import.unavailable", map[string]any{"File": esc(name)}), nil)
 	}
 	if err != nil {
@@ -102,6 +101,18 @@ func (b *Bot) fetchImport(r *req, fileID, name string) ([]byte, bool, error) {
 		return nil, false, b.sendRefused(r, name, fe)
 	}
 	return data, err == nil, err
+}
+
+// refusedFile reports whether Telegram refused to hand over a file for
+// good: any 4xx of getFile or of the download but 429, which is worth
+// waiting for like a network error or a 5xx.
+func refusedFile(err error) bool {
+	var api interface{ BotAPICode() int }
+	if !errors.As(err, &api) {
+		return false
+	}
+	code := api.BotAPICode()
+	return code >= 400 && code < 500 && code != 429
 }
 
 // importKey names one confirmation of one staff member's file.

@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -92,5 +95,39 @@ func TestImportRefusesAChangedFile(t *testing.T) {
 	got = h.press(admin.user, 1, run)
 	if texts(got) != h.tr("fa", "error.stale_button", nil) || scalar[int](h, `SELECT count(*) FROM customers`) != 0 {
 		t.Errorf("after the refusal: %s, %d customers", dump(got), scalar[int](h, `SELECT count(*) FROM customers`))
+	}
+}
+
+// refusingFiles is a file source whose download Telegram answers with an
+// HTTP status (a file_path that expired: 404).
+type refusingFiles struct{ code int }
+
+func (f refusingFiles) OpenFile(context.Context, string) (io.ReadCloser, error) {
+	return nil, &delivery.APIError{Method: "file", Code: f.code, Description: http.StatusText(f.code)}
+}
+
+// Any 4xx from the file download (not only getFile's 400) is a file
+// Telegram will not hand over: the user is told at once, in their
+// language, instead of the update being retried until it is parked; a 429
+// is worth waiting for.
+func TestImportOfAFileTelegramRefuses(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	rep := h.member(303, "Sara", "rep", "fa", 0)
+	doc := func() *models.Update {
+		h.seq++
+		return &models.Update{ID: h.seq, Message: &models.Message{ID: int(h.seq), From: &rep.user,
+			Chat: models.Chat{ID: rep.user.ID, Type: models.ChatTypePrivate}, Date: int(h.now.Unix()),
+			Document: &models.Document{FileID: "f1", FileUniqueID: "u1", FileName: "list.csv", MimeType: "text/csv", FileSize: 100}}}
+	}
+	for _, code := range []int{400, 403, 404} {
+		h.bot.files = refusingFiles{code}
+		got := h.handle(doc())
+		if want := h.tr("fa", "transfer.import.unavailable", map[string]any{"File": "list.csv"}); texts(got) != want {
+			t.Errorf("a %d from the download: %s, want %q", code, dump(got), want)
+		}
+	}
+	if !refusedFile(&delivery.APIError{Code: 404}) || refusedFile(&delivery.APIError{Code: 429}) || refusedFile(&delivery.APIError{Code: 502}) {
+		t.Error("refusedFile: want 404 refused, 429 and 502 retried")
 	}
 }
