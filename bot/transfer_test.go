@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/telecrm/crmbot/internal/delivery"
 	"github.com/telecrm/crmbot/internal/i18n"
+	"github.com/telecrm/crmbot/internal/outbound"
 	"github.com/telecrm/crmbot/internal/sandbox"
 	"github.com/telecrm/crmbot/internal/transfer"
 )
@@ -129,5 +131,102 @@ func TestImportOfAFileTelegramRefuses(t *testing.T) {
 	}
 	if !refusedFile(&delivery.APIError{Code: 404}) || refusedFile(&delivery.APIError{Code: 429}) || refusedFile(&delivery.APIError{Code: 502}) {
 		t.Error("refusedFile: want 404 refused, 429 and 502 retried")
+	}
+}
+
+// sendCSV is m sending data as list.csv: the sandbox keeps the file (the
+// bot fetches it through the delivery client) and the bot handles the
+// message.
+func (h *harness) sendCSV(sb *sandbox.Server, m member, data []byte) []outbound.Message {
+	h.t.Helper()
+	h.bot.files = delivery.NewClient(sb.BotAPIURL(), sb.Token(), nil)
+	if _, err := sb.SendDocument(m.user.ID, "list.csv", data, "", sandbox.MsgOpts{}); err != nil {
+		h.t.Fatal(err)
+	}
+	msgs := sb.Transcript(m.user.ID).Messages
+	doc := msgs[len(msgs)-1].Document
+	h.seq++
+	return h.handle(&models.Update{ID: h.seq, Message: &models.Message{ID: int(h.seq), From: &m.user,
+		Chat: models.Chat{ID: m.user.ID, Type: models.ChatTypePrivate}, Date: int(h.now.Unix()),
+		Document: &models.Document{FileID: doc.FileID, FileUniqueID: "u" + doc.FileID, FileName: "list.csv", MimeType: "text/csv", FileSize: doc.FileSize}}})
+}
+
+// csvWith is a file of good rows (new customers) and rows whose phones
+// are those given.
+func csvWith(good int, phones ...string) []byte {
+	var b strings.Builder
+	b.WriteString("name,phone\n")
+	for i := 0; i < good; i++ {
+		fmt.Fprintf(&b, "New %d,0912555%04d\n", i, i)
+	}
+	for i, p := range phones {
+		fmt.Fprintf(&b, "Known %d,%s\n", i, p)
+	}
+	return []byte(b.String())
+}
+
+// A rep's check does not list which lines hold phones of other reps'
+// customers (that would tell the rep, in bulk, who owns which phone): it
+// says only how many, in the message and in the rejected-rows file; an
+// admin's check of the same kind of file lists them.
+func TestImportCheckHidesWhoOwnsAPhoneFromReps(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sb := sandbox.NewTest(t, sandbox.Options{RateLimits: sandbox.RateLimits{Disabled: true}})
+	rep := h.member(304, "Sara", "rep", "en", 0)
+	other := h.member(305, "Reza", "rep", "en", 0)
+	var phones []string
+	for i := 0; i < 12; i++ {
+		c := h.customer("Theirs", other.id)
+		p := fmt.Sprintf("0912777%04d", i)
+		h.exec(`INSERT INTO customer_phones (e164, customer_id, is_primary) VALUES ($1, $2, true)`, "+98"+p[1:], c)
+		phones = append(phones, p)
+	}
+	got := h.sendCSV(sb, rep, csvWith(1, phones...))
+	all := texts(got)
+	notYours := h.tr("en", "transfer.code.not_yours", withFormat(nil))
+	if want := h.bot.d.I18n.For("en").N("transfer.report.not_yours", 12, nil); !strings.Contains(all, want) {
+		t.Errorf("the rep's check does not say %q: %s", want, dump(got))
+	}
+	if strings.Contains(all, notYours) || strings.Contains(all, "0912777") || strings.Contains(all, "777000") {
+		t.Errorf("the rep's check names the lines or phones of other reps' customers: %s", dump(got))
+	}
+	for _, m := range got {
+		if m.Method == "sendDocument" {
+			t.Errorf("the rep got a rejected-rows file: %s", m.File)
+		}
+	}
+	admin := h.member(306, "Ali", "admin", "en", 0)
+	if got := texts(h.sendCSV(sb, admin, csvWith(1, phones...))); strings.Contains(got, "not change") {
+		t.Errorf("an admin may change every customer, yet: %s", got)
+	}
+}
+
+// The final report of an import with more rejected rows than it lists
+// says the full list came with the check; it does not announce a file
+// "below", since none follows the import.
+func TestImportReportPointsToTheCheckedList(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sb := sandbox.NewTest(t, sandbox.Options{RateLimits: sandbox.RateLimits{Disabled: true}})
+	admin := h.member(307, "Ali", "admin", "fa", 0)
+	var bad []string
+	for i := 0; i < 12; i++ {
+		bad = append(bad, "12")
+	}
+	got := h.sendCSV(sb, admin, csvWith(1, bad...))
+	loc := h.bot.d.I18n.For("fa")
+	if want := loc.N("transfer.report.more", 2, nil); !strings.Contains(texts(got), want) || got[len(got)-1].Method != "sendDocument" {
+		t.Fatalf("the check: want %q and the list as a file: %s", want, dump(got))
+	}
+	got = h.press(admin.user, 1, button(t, got, actImportRun+":"))
+	if want := loc.N("transfer.report.more_checked", 2, nil); !strings.Contains(texts(got), want) ||
+		strings.Contains(texts(got), loc.N("transfer.report.more", 2, nil)) {
+		t.Errorf("the import's report: want %q, not a file below: %s", want, dump(got))
+	}
+	for _, m := range got {
+		if m.Method == "sendDocument" {
+			t.Errorf("the import sent a file: %s", dump(got))
+		}
 	}
 }
