@@ -53,7 +53,7 @@ const (
 	actImportRun    = "xi" // xi:<nonce>: import the checked file
 	actImportCancel = "xc" // xc:<nonce>: leave it
 	actEraseAsk     = "xe" // xe:<customer>: ask to erase (admins)
-	actEraseDo      = "xy" // xy:<customer>: erase for good (admins)
+	actEraseDo      = "xy" // xy:<customer>:<nonce>: erase for good (admins; the nonce of the xe question)
 )
 
 // flowImport is a checked file waiting for Import or Cancel.

@@ -230,3 +230,32 @@ func TestImportReportPointsToTheCheckedList(t *testing.T) {
 		}
 	}
 }
+
+// Erasing needs the confirmation the 🗑 question offers: a confirm without
+// the question's nonce, with another one, or for another customer is a
+// stale button and erases nothing; the offered one erases, once.
+func TestEraseNeedsItsConfirmation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	admin := h.member(308, "Ali", "admin", "en", 0)
+	c := h.customer("Nima Rad", 0)
+	other := h.customer("Other Person", 0)
+	stale := h.tr("en", "error.stale_button", nil)
+	if got := texts(h.press(admin.user, 1, cb(actEraseDo, id(c)))); got != stale {
+		t.Errorf("a confirm without the question: %q, want %q", got, stale)
+	}
+	got := h.press(admin.user, 1, cb(actEraseAsk, id(c)))
+	confirm := button(t, got, actEraseDo+":")
+	for _, forged := range []string{cb(actEraseDo, id(c), "zz"), cb(actEraseDo, id(other), strings.Split(confirm, ":")[2])} {
+		if got := texts(h.press(admin.user, 1, forged)); got != stale {
+			t.Errorf("%s: %q, want %q", forged, got, stale)
+		}
+	}
+	if n := scalar[int](h, `SELECT count(*) FROM customers WHERE deleted_at IS NOT NULL`); n != 0 {
+		t.Fatalf("%d customers erased without the confirmation", n)
+	}
+	h.press(admin.user, 1, confirm)
+	if n := scalar[int](h, `SELECT count(*) FROM customers WHERE deleted_at IS NOT NULL AND id = $1`, c); n != 1 {
+		t.Errorf("the offered confirm did not erase the customer")
+	}
+}
