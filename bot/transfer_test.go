@@ -259,3 +259,26 @@ func TestEraseNeedsItsConfirmation(t *testing.T) {
 		t.Errorf("the offered confirm did not erase the customer")
 	}
 }
+
+// A file sent in the middle of another flow (a customer half entered)
+// does not overwrite that flow: the user is told to finish or cancel it
+// first, the file is not checked, and the flow goes on where it was.
+func TestImportWaitsForTheFlowUnderWay(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sb := sandbox.NewTest(t, sandbox.Options{RateLimits: sandbox.RateLimits{Disabled: true}})
+	rep := h.member(309, "Sara", "rep", "ar", 0)
+	h.text(rep.user, "/new")
+	before := scalar[string](h, `SELECT flow || ':' || step FROM conversation_state WHERE chat_id = $1`, rep.user.ID)
+	got := h.sendCSV(sb, rep, csvWith(1))
+	if want := h.tr("ar", "transfer.import.busy", map[string]any{"File": "list.csv"}); texts(got) != want {
+		t.Errorf("a file during /new: %s, want %q", dump(got), want)
+	}
+	if after := scalar[string](h, `SELECT flow || ':' || step FROM conversation_state WHERE chat_id = $1`, rep.user.ID); after != before || before != flowNewCustomer+":name" {
+		t.Errorf("the flow under way: %q before the file, %q after; want %s:name kept", before, after, flowNewCustomer)
+	}
+	h.text(rep.user, "/cancel")
+	if got := h.sendCSV(sb, rep, csvWith(1)); button(t, got, actImportRun+":") == "" {
+		t.Errorf("after /cancel the file is not checked: %s", dump(got))
+	}
+}
