@@ -276,18 +276,26 @@ func TestImportFromChat(t *testing.T) {
 			}
 			got = r.upload("mine.csv", []byte(rows.String()))
 			report = withText(t, got, n(t, lang, "transfer.report.rejected", 12))
-			for _, code := range []string{"owner_forbidden", "not_yours"} {
-				if !strings.Contains(report.Text, stripTags(tr(t, lang, "transfer.code."+code, nil))) {
-					t.Errorf("the rep's report lacks %s:\n%s", code, report.Text)
-				}
+			if !strings.Contains(report.Text, stripTags(tr(t, lang, "transfer.code.owner_forbidden", nil))) {
+				t.Errorf("the rep's report lacks owner_forbidden:\n%s", report.Text)
 			}
-			list := withText(t, got, n(t, lang, "transfer.report.issues_file", 12))
+			// Another rep's phone is counted, never listed with its line.
+			if !strings.Contains(report.Text, stripTags(n(t, lang, "transfer.report.not_yours", 1))) ||
+				strings.Contains(report.Text, stripTags(tr(t, lang, "transfer.code.not_yours", nil))) {
+				t.Errorf("the rep's report lists the line of another rep's phone, or does not count it:\n%s", report.Text)
+			}
+			list := withText(t, got, n(t, lang, "transfer.report.issues_file", 11))
 			if list.Document == nil || list.Document.FileName != "rejected-rows.csv" {
 				t.Fatalf("the rejected rows did not come as a file: %+v", list)
 			}
 			recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(download(t, e.sb.BotAPIURL()+list.Document.URL), []byte("\uFEFF")))).ReadAll()
-			if err != nil || len(recs) != 13 || recs[1][0] != "3" || recs[1][3] != "owner_forbidden" {
+			if err != nil || len(recs) != 12 || recs[1][0] != "3" || recs[1][3] != "owner_forbidden" {
 				t.Errorf("rejected-rows.csv: %v %v", recs, err)
+			}
+			for _, rec := range recs {
+				if rec[3] == "not_yours" || rec[0] == "4" {
+					t.Errorf("rejected-rows.csv names another rep's phone: %q", rec)
+				}
 			}
 			r.tap("xi:")
 			mine, err := e.db.CustomerByPhone(ctx, "+989120000010")
