@@ -207,9 +207,8 @@ func TestImportFromChat(t *testing.T) {
 			if got := e.customer(old.ID); got.Company != "پرتقال" || got.Name != "مریم احمدی" || got.OwnerID != other.ID {
 				t.Errorf("the existing customer: %+v", got)
 			}
-			u.forge(report.MessageID, run)
-			if !answered(e, tr(t, lang, "transfer.import.already", nil)) || customers() != 2 {
-				t.Errorf("a second Import: not told it was imported, or %d customers", customers())
+			if got, _ := u.forgeAnswer(report.MessageID, run); got != tr(t, lang, "transfer.import.already", nil) || customers() != 2 {
+				t.Errorf("a second Import: answered %q, not that it was imported, or %d customers", got, customers())
 			}
 
 			// Stale and forged buttons.
