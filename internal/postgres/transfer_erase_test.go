@@ -171,27 +171,73 @@ func TestImportOnceAppliesAFileOnce(t *testing.T) {
 // onto the erased customer.
 func TestImportDuringAnEraseWritesNothingBack(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
 	c := f.customer(t, f.repA, "Leila Ahmadi", "", "+989125550001")
-	erased, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	err := importDuring(t, f, "Leila Ahmadi,09125550001", transfer.Importer{Staff: f.admin, DefaultOwner: f.repA.ID},
+		func(ctx context.Context) error {
+			_, err := f.db.EraseCustomer(ctx, c.ID, f.admin.ID)
+			return err
+		})
+	if !crm.IsCode(err, crm.EConflict) {
+		t.Errorf("the import: %v, want a conflict", err)
+	}
+	var city, notes *string
+	if err := f.db.Pool.QueryRow(context.Background(), `SELECT city, notes FROM customers WHERE id = $1`, c.ID).Scan(&city, &notes); err != nil {
+		t.Fatal(err)
+	}
+	if city != nil || notes != nil {
+		t.Errorf("the erased customer got city %v, notes %v from the import", deref(city), deref(notes))
+	}
+	assertNowhere(t, f, "Leila", "5550001")
+}
+
+// TestImportDuringAReassignmentIsRefused: a rep's import of their own
+// customer, planned while the customer is being handed to another rep,
+// is refused with a conflict once the hand-over commits: the rep may no
+// longer change that customer.
+func TestImportDuringAReassignmentIsRefused(t *testing.T) {
+	f := newFixture(t)
+	c := f.customer(t, f.repA, "Omid Sadeghi", "", "+989125550002")
+	err := importDuring(t, f, "Omid Sadeghi,09125550002", transfer.StaffImporter(f.repA), func(ctx context.Context) error {
+		return f.db.AssignCustomer(ctx, c.ID, f.repA.ID, f.repB.ID, f.manager.ID)
+	})
+	if !crm.IsCode(err, crm.EConflict) {
+		t.Errorf("the import: %v, want a conflict", err)
+	}
+	var city *string
+	var owner int64
+	if err := f.db.Pool.QueryRow(context.Background(), `SELECT city, owner_id FROM customers WHERE id = $1`, c.ID).Scan(&city, &owner); err != nil {
+		t.Fatal(err)
+	}
+	if city != nil || owner != f.repB.ID {
+		t.Errorf("after the hand-over: city %s, owner %d; want NULL, %d", deref(city), owner, f.repB.ID)
+	}
+}
+
+// importDuring runs an import of one row (line, then the city Shiraz and
+// a note) while change runs in a transaction that stays open until the
+// import waits for its row locks; it returns the import's error.
+func importDuring(t *testing.T, f *fixture, line string, im transfer.Importer, change func(ctx context.Context) error) error {
+	t.Helper()
+	ctx := context.Background()
+	changed, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
 		done <- f.db.InTx(ctx, func(ctx context.Context) error {
-			if _, err := f.db.EraseCustomer(ctx, c.ID, f.admin.ID); err != nil {
+			if err := change(ctx); err != nil {
+				close(changed)
 				return err
 			}
-			close(erased)
+			close(changed)
 			<-release
 			return nil
 		})
 	}()
-	<-erased
+	<-changed
 	imported := make(chan error, 1)
 	go func() {
-		_, err := f.db.Import(ctx, []byte("name,phone,city,notes\nLeila Ahmadi,09125550001,Shiraz,Leila called back\n"), "IR",
-			transfer.Importer{Staff: f.admin, DefaultOwner: f.repA.ID}, false)
+		_, err := f.db.Import(ctx, []byte("name,phone,city,notes\n"+line+",Shiraz,called back\n"), "IR", im, false)
 		imported <- err
 	}()
-	// Until the import waits for the erasure's row lock.
+	// Until the import waits for the change's row lock.
 	for i := 0; ; i++ {
 		var waiting int
 		if err := f.db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
@@ -203,28 +249,19 @@ func TestImportDuringAnEraseWritesNothingBack(t *testing.T) {
 		}
 		select {
 		case err := <-imported:
-			t.Fatalf("the import did not wait for the erasure: %v", err)
+			close(release)
+			t.Fatalf("the import did not wait for the change: %v (change: %v)", err, <-done)
 		case <-time.After(20 * time.Millisecond):
 		}
 		if i > 500 {
-			t.Fatal("the import never waited for the erasure")
+			t.Fatal("the import never waited for the change")
 		}
 	}
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if err := <-imported; !crm.IsCode(err, crm.EConflict) {
-		t.Errorf("the import: %v, want a conflict", err)
-	}
-	var city, notes *string
-	if err := f.db.Pool.QueryRow(ctx, `SELECT city, notes FROM customers WHERE id = $1`, c.ID).Scan(&city, &notes); err != nil {
-		t.Fatal(err)
-	}
-	if city != nil || notes != nil {
-		t.Errorf("the erased customer got city %v, notes %v from the import", deref(city), deref(notes))
-	}
-	assertNowhere(t, f, "Leila", "5550001")
+	return <-imported
 }
 
 func deref(s *string) string {
