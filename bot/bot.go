@@ -93,7 +93,7 @@ type Bot struct {
 
 	transfers TransferStore // import, export, erasure (transfer.go)
 	files     FileSource
-	exportMax int // the largest export file sent (Telegram's upload limit)
+	exportMax int // the largest export file sent (maxExportBytes)
 
 	campaigns CampaignStore // campaigns.go
 }
@@ -133,7 +133,7 @@ func New(d Deps) *Bot {
 	b.digests, b.chart = d.Store, chart.NewRenderer(chartsAtOnce).Render
 	b.purchases, b.policies = d.Store, d.Store
 	b.qualify, b.interests, b.insights = d.Store, d.Store, d.Store
-	b.transfers, b.files, b.exportMax = d.Store, d.Files, outbound.MaxDocumentBytes
+	b.transfers, b.files, b.exportMax = d.Store, d.Files, maxExportBytes
 	b.campaigns = d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}

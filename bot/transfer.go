@@ -42,8 +42,8 @@ type TransferStore interface {
 }
 
 // FileSource fetches a file a user sent by its file_id (getFile and the
-// file's URL). An error with BotAPICode() 400 is a file Telegram will not
-// hand over; any other error is worth retrying.
+// file's URL). An error with a BotAPICode() of 4xx (but 429) is a file
+// Telegram will not hand over; any other error is worth retrying.
 type FileSource interface {
 	OpenFile(ctx context.Context, fileID string) (io.ReadCloser, error)
 }
@@ -53,7 +53,7 @@ const (
 	actImportRun    = "xi" // xi:<nonce>: import the checked file
 	actImportCancel = "xc" // xc:<nonce>: leave it
 	actEraseAsk     = "xe" // xe:<customer>: ask to erase (admins)
-	actEraseDo      = "xy" // xy:<customer>: erase for good (admins)
+	actEraseDo      = "xy" // xy:<customer>:<nonce>: erase for good (admins; the nonce of the xe question)
 )
 
 // flowImport is a checked file waiting for Import or Cancel.

@@ -35,23 +35,46 @@ func (b *Bot) erasable(r *req, args []string) (c crm.Customer, ok bool, err erro
 	return c, true, nil
 }
 
-// onEraseAsk names the customer and says what erasing removes and keeps.
+// flowErase is an erasure asked for and waiting for its confirmation: the
+// confirm button carries the run's nonce, so a confirm that did not come
+// from the question (a forged xy) is a stale button.
+const flowErase = "transfer.erase"
+
+// onEraseAsk names the customer and says what erasing removes and keeps,
+// and keeps the question's nonce in the chat's state for the confirm.
 func (b *Bot) onEraseAsk(r *req, args []string) error {
 	c, ok, err := b.erasable(r, args)
 	if !ok || err != nil {
 		return err
 	}
+	nonce := r.nonce()
+	if err := r.setState(flowErase, "confirm", flowMap(flowBase{Nonce: nonce, Customer: flowID(c.ID)})); err != nil {
+		return err
+	}
 	cid := id(c.ID)
 	return r.edit(r.t("transfer.erase.confirm", map[string]any{"Name": esc(clipRunes(c.Name, 120))}), ikm(
-		[]models.InlineKeyboardButton{ib(r.t("transfer.erase.btn_confirm", nil), cb(actEraseDo, cid))},
+		[]models.InlineKeyboardButton{ib(r.t("transfer.erase.btn_confirm", nil), cb(actEraseDo, cid, nonce))},
 		[]models.InlineKeyboardButton{ib(r.t("common.back", nil), cb(actCard, cid))}))
 }
 
 // onEraseDo erases the customer's personal data (audited) and says what
-// was kept.
+// was kept; only as the confirmation of onEraseAsk's question.
 func (b *Bot) onEraseDo(r *req, args []string) error {
 	c, ok, err := b.erasable(r, args)
 	if !ok || err != nil {
+		return err
+	}
+	if len(args) != 2 {
+		return r.staleButton()
+	}
+	st, ok, err := r.inFlow(args[1], flowErase)
+	if err != nil {
+		return err
+	}
+	if !ok || int64(loadFlow[flowBase](st).Customer) != c.ID {
+		return r.staleButton()
+	}
+	if err := r.clearState(); err != nil {
 		return err
 	}
 	e, err := b.transfers.EraseCustomer(r.ctx, c.ID, r.staff.ID)

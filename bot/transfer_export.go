@@ -5,12 +5,12 @@ import (
 	"errors"
 
 	"github.com/telecrm/crmbot/internal/crm"
+	"github.com/telecrm/crmbot/internal/format"
 	"github.com/telecrm/crmbot/internal/outbound"
 	"github.com/telecrm/crmbot/internal/transfer"
 )
 
-// errExportTooLarge stops an export that would not fit in one Telegram
-// upload.
+// errExportTooLarge stops an export over maxExportBytes.
 var errExportTooLarge = errors.New("export over the upload limit")
 
 // cappedBuffer is a buffer that refuses to grow past max bytes, so a huge
@@ -79,5 +79,19 @@ func exportTitle(s crm.Staff) string {
 
 // exportTooLarge answers an export over Telegram's upload limit.
 func (b *Bot) exportTooLarge(r *req, name string) error {
-	return r.send(r.t("transfer.export.too_large", map[string]any{"File": name, "Limit": b.exportMax >> 20}), nil)
+	return r.send(r.t("transfer.export.too_large", map[string]any{"File": name, "Limit": r.fileSize(b.exportMax)}), nil)
+}
+
+// maxExportBytes is the largest export file sent in the chat: well under
+// Telegram's upload limit, since each file is held in memory and queued
+// in the outbox until it is sent.
+const maxExportBytes = 20 << 20
+
+// fileSize is n bytes in the user's language: in megabytes from 1 MB, in
+// kilobytes below (never "0 MB"), with at most one fraction digit.
+func (r *req) fileSize(n int) string {
+	if n >= 1<<20 {
+		return r.t("transfer.size.mb", map[string]any{"N": format.Float(r.lang(), float64(n)/(1<<20), 1)})
+	}
+	return r.t("transfer.size.kb", map[string]any{"N": format.Float(r.lang(), float64(n)/(1<<10), 1)})
 }

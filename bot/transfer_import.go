@@ -42,7 +42,8 @@ func (b *Bot) importHelp(r *req) error {
 }
 
 // onDocument checks a document the user sent as an import file: refused
-// at once when it is no CSV or too large, else fetched, checked without
+// at once when it is no CSV or too large, or while another flow is under
+// way, else fetched, checked without
 // writing anything, and reported with Import / Cancel.
 func (b *Bot) onDocument(r *req) error {
 	d := r.msg.Document
@@ -53,6 +54,16 @@ func (b *Bot) onDocument(r *req) error {
 	if d.FileSize > transfer.MaxFileBytes {
 		return r.send(r.t("transfer.import.too_large", map[string]any{"File": esc(name),
 			"Size": format.Fixed(r.lang(), float64(d.FileSize)/(1<<20), 1), "Limit": transfer.MaxFileBytes >> 20}), nil)
+	}
+	// The check's Import button needs the chat's state: a flow under way
+	// (a half-entered customer, a note) is not overwritten but finished
+	// or cancelled first.
+	st, err := r.state()
+	if err != nil {
+		return err
+	}
+	if st != nil && st.Flow != flowImport {
+		return r.send(r.t("transfer.import.busy", map[string]any{"File": esc(name)}), nil)
 	}
 	data, ok, err := b.fetchImport(r, d.FileID, name)
 	if !ok || err != nil {
@@ -88,8 +99,7 @@ func (b *Bot) fetchImport(r *req, fileID, name string) ([]byte, bool, error) {
 		return nil, false, crm.Errorf(crm.EInternal, "no file source configured")
 	}
 	rc, err := b.files.OpenFile(r.ctx, fileID)
-	var api interface{ BotAPICode() int }
-	if errors.As(err, &api) && api.BotAPICode() == 400 {
+	if refusedFile(err) {
 		return nil, false, r.send(r.t("transfer.import.unavailable", map[string]any{"File": esc(name)}), nil)
 	}
 	if err != nil {
@@ -102,6 +112,18 @@ func (b *Bot) fetchImport(r *req, fileID, name string) ([]byte, bool, error) {
 		return nil, false, b.sendRefused(r, name, fe)
 	}
 	return data, err == nil, err
+}
+
+// refusedFile reports whether Telegram refused to hand over a file for
+// good: any 4xx of getFile or of the download but 429, which is worth
+// waiting for like a network error or a 5xx.
+func refusedFile(err error) bool {
+	var api interface{ BotAPICode() int }
+	if !errors.As(err, &api) {
+		return false
+	}
+	code := api.BotAPICode()
+	return code >= 400 && code < 500 && code != 429
 }
 
 // importKey names one confirmation of one staff member's file.

@@ -6,12 +6,13 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/telecrm/crmbot/internal/crm"
 	"github.com/telecrm/crmbot/internal/outbound"
 	"github.com/telecrm/crmbot/internal/transfer"
 )
 
 // maxShownIssues is how many rejected rows or refused cells a report
-// lists; with more, the full list follows as a CSV document.
+// lists; with more, the check's full list follows as a CSV document.
 const maxShownIssues = 10
 
 // reportText is an import's report: a check (dry), what was done, or
@@ -28,9 +29,18 @@ func (b *Bot) reportText(r *req, name string, rep transfer.Report, dry bool) str
 	lines := []string{r.t(title, map[string]any{"File": esc(name)}), ""}
 	lines = append(lines, r.n("transfer.report.rows", rep.Rows, nil), r.n("transfer.report.created", rep.Created, nil),
 		r.n("transfer.report.updated", rep.Updated, nil), r.n("transfer.report.merged", rep.Merged, nil))
+	// Only the check sends the full list; the final report points to it.
+	more := "transfer.report.more_checked"
+	if dry {
+		more = "transfer.report.more"
+	}
+	issues, hidden := r.shownIssues(rep.Issues)
 	if rep.Rejected > 0 {
 		lines = append(lines, r.n("transfer.report.rejected", rep.Rejected, nil))
-		lines = append(lines, r.issueLines(rep.Issues, rep.Rejected)...)
+		lines = append(lines, r.issueLines(issues, rep.Rejected-hidden, more)...)
+	}
+	if hidden > 0 {
+		lines = append(lines, r.n("transfer.report.not_yours", hidden, nil))
 	}
 	switch {
 	case dry && rep.Created+rep.Updated == 0:
@@ -41,13 +51,30 @@ func (b *Bot) reportText(r *req, name string, rep transfer.Report, dry bool) str
 	return joinWithin(lines, maxCardRunes)
 }
 
+// shownIssues are the rejected rows a report lists to the user: a rep is
+// not told which lines (so which phones) belong to other reps' customers,
+// only how many (hidden), so a file cannot probe who owns which phone.
+func (r *req) shownIssues(issues []transfer.Issue) (shown []transfer.Issue, hidden int) {
+	if r.staff.Role != crm.RoleRep {
+		return issues, 0
+	}
+	for _, is := range issues {
+		if is.Code == transfer.CodeNotYours {
+			hidden++
+			continue
+		}
+		shown = append(shown, is)
+	}
+	return shown, hidden
+}
+
 // issueLines lists the first issues, and says how many more there are of
-// total.
-func (r *req) issueLines(issues []transfer.Issue, total int) []string {
+// total with the plural message more.
+func (r *req) issueLines(issues []transfer.Issue, total int, more string) []string {
 	var out []string
 	for i, is := range issues {
 		if i == maxShownIssues {
-			out = append(out, r.n("transfer.report.more", total-i, nil))
+			out = append(out, r.n(more, total-i, nil))
 			break
 		}
 		out = append(out, r.issueLine(is))
@@ -98,10 +125,11 @@ func (b *Bot) sendReport(r *req, name string, rep transfer.Report, dry bool, kb 
 // sendRejected sends every rejected row (as the report kept them) as a
 // CSV document, when there are more than the message lists.
 func (b *Bot) sendRejected(r *req, rep transfer.Report) error {
-	if len(rep.Issues) <= maxShownIssues {
+	issues, _ := r.shownIssues(rep.Issues)
+	if len(issues) <= maxShownIssues {
 		return nil
 	}
-	return b.sendIssues(r, rep.Issues, "rejected-rows.csv")
+	return b.sendIssues(r, issues, "rejected-rows.csv")
 }
 
 // sendIssues writes issues as a CSV (line, column, reason, code) in the
@@ -171,7 +199,7 @@ func (b *Bot) refusedText(r *req, name string, fe *transfer.FileError) string {
 	}
 	if len(fe.Issues) > 0 {
 		lines = append(lines, "")
-		lines = append(lines, r.issueLines(fe.Issues, len(fe.Issues))...)
+		lines = append(lines, r.issueLines(fe.Issues, len(fe.Issues), "transfer.report.more")...)
 	}
 	lines = append(lines, "", r.t("transfer.refused.nothing", nil))
 	return joinWithin(lines, maxCardRunes)

@@ -69,15 +69,25 @@ func (u *user) upload(name string, data []byte) []sandbox.Entry {
 // button gone, or one never shown) and returns what the bot answered.
 func (u *user) forge(msgID int64, data string) []sandbox.Entry {
 	u.e.t.Helper()
+	_, msgs := u.forgeAnswer(msgID, data)
+	return msgs
+}
+
+// forgeAnswer is forge, with the text the bot answered this very press
+// with (answerCallbackQuery for its callback_query_id).
+func (u *user) forgeAnswer(msgID int64, data string) (string, []sandbox.Entry) {
+	u.e.t.Helper()
 	s, err := u.e.sb.Tap(u.id, msgID, data, true)
 	if err != nil {
 		u.e.t.Fatalf("tap %q: %v", data, err)
 	}
 	// Every press is answered (answers go ahead of the chat's queue), then
 	// the chat stays quiet once the edits and messages are in.
+	var answer string
 	waitUntil(u.e.t, "the answer to "+data, 20*time.Second, func() (bool, string) {
 		for _, c := range u.e.sb.Calls(sandbox.CallFilter{Method: "answerCallbackQuery"}) {
 			if c.Params["callback_query_id"] == s.CallbackQueryID {
+				answer = c.Params["text"]
 				return true, ""
 			}
 		}
@@ -90,7 +100,7 @@ func (u *user) forge(msgID int64, data string) []sandbox.Entry {
 			last, quiet = now, time.Now()
 		}
 	}
-	return botMessages(u.e.sb, u.id)
+	return answer, botMessages(u.e.sb, u.id)
 }
 
 // buttonData is the data of msg's first button starting with prefix.
@@ -197,9 +207,8 @@ func TestImportFromChat(t *testing.T) {
 			if got := e.customer(old.ID); got.Company != "پرتقال" || got.Name != "مریم احمدی" || got.OwnerID != other.ID {
 				t.Errorf("the existing customer: %+v", got)
 			}
-			u.forge(report.MessageID, run)
-			if !answered(e, tr(t, lang, "transfer.import.already", nil)) || customers() != 2 {
-				t.Errorf("a second Import: not told it was imported, or %d customers", customers())
+			if got, _ := u.forgeAnswer(report.MessageID, run); got != tr(t, lang, "transfer.import.already", nil) || customers() != 2 {
+				t.Errorf("a second Import: answered %q, not that it was imported, or %d customers", got, customers())
 			}
 
 			// Stale and forged buttons.
@@ -266,18 +275,26 @@ func TestImportFromChat(t *testing.T) {
 			}
 			got = r.upload("mine.csv", []byte(rows.String()))
 			report = withText(t, got, n(t, lang, "transfer.report.rejected", 12))
-			for _, code := range []string{"owner_forbidden", "not_yours"} {
-				if !strings.Contains(report.Text, stripTags(tr(t, lang, "transfer.code."+code, nil))) {
-					t.Errorf("the rep's report lacks %s:\n%s", code, report.Text)
-				}
+			if !strings.Contains(report.Text, stripTags(tr(t, lang, "transfer.code.owner_forbidden", nil))) {
+				t.Errorf("the rep's report lacks owner_forbidden:\n%s", report.Text)
 			}
-			list := withText(t, got, n(t, lang, "transfer.report.issues_file", 12))
+			// Another rep's phone is counted, never listed with its line.
+			if !strings.Contains(report.Text, stripTags(n(t, lang, "transfer.report.not_yours", 1))) ||
+				strings.Contains(report.Text, stripTags(tr(t, lang, "transfer.code.not_yours", nil))) {
+				t.Errorf("the rep's report lists the line of another rep's phone, or does not count it:\n%s", report.Text)
+			}
+			list := withText(t, got, n(t, lang, "transfer.report.issues_file", 11))
 			if list.Document == nil || list.Document.FileName != "rejected-rows.csv" {
 				t.Fatalf("the rejected rows did not come as a file: %+v", list)
 			}
 			recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(download(t, e.sb.BotAPIURL()+list.Document.URL), []byte("\uFEFF")))).ReadAll()
-			if err != nil || len(recs) != 13 || recs[1][0] != "3" || recs[1][3] != "owner_forbidden" {
+			if err != nil || len(recs) != 12 || recs[1][0] != "3" || recs[1][3] != "owner_forbidden" {
 				t.Errorf("rejected-rows.csv: %v %v", recs, err)
+			}
+			for _, rec := range recs {
+				if rec[3] == "not_yours" || rec[0] == "4" {
+					t.Errorf("rejected-rows.csv names another rep's phone: %q", rec)
+				}
 			}
 			r.tap("xi:")
 			mine, err := e.db.CustomerByPhone(ctx, "+989120000010")
@@ -382,10 +399,11 @@ func TestExportAndEraseFromChat(t *testing.T) {
 			if hasData(card, "xe:") || hasData(card, "xy:") {
 				t.Errorf("a rep's card offers erasure: %v", card.Buttons())
 			}
-			r.forge(card.MessageID, "xe:"+cid)
-			r.forge(card.MessageID, "xy:"+cid)
-			if !answered(e, tr(t, lang, "error.forbidden", nil)) || e.customer(mine.ID).Name != "علی کریمی" {
-				t.Fatalf("a rep's forged erase was not refused, or erased")
+			forbidden := tr(t, lang, "error.forbidden", nil)
+			for _, data := range []string{"xe:" + cid, "xy:" + cid, "xy:" + cid + ":1"} {
+				if got, _ := r.forgeAnswer(card.MessageID, data); got != forbidden || e.customer(mine.ID).Name != "علی کریمی" {
+					t.Fatalf("a rep's forged %s was answered %q (want %q), and the customer is %q", data, got, forbidden, e.customer(mine.ID).Name)
+				}
 			}
 			// Nor may the customer's manager erase it.
 			m := e.user(manager.TelegramUserID, "Mina", lang)
@@ -393,13 +411,18 @@ func TestExportAndEraseFromChat(t *testing.T) {
 			if hasData(mcard, "xe:") {
 				t.Errorf("a manager's card offers erasure: %v", mcard.Buttons())
 			}
-			m.forge(mcard.MessageID, "xy:"+cid)
-			answers := e.sb.Calls(sandbox.CallFilter{Method: "answerCallbackQuery"})
-			if last := answers[len(answers)-1]; e.customer(mine.ID).Name != "علی کریمی" || last.Params["text"] != tr(t, lang, "error.forbidden", nil) {
-				t.Fatalf("a manager's forged erase was answered %q, and the customer is %q", last.Params["text"], e.customer(mine.ID).Name)
+			for _, data := range []string{"xe:" + cid, "xy:" + cid} {
+				if got, _ := m.forgeAnswer(mcard.MessageID, data); got != forbidden || e.customer(mine.ID).Name != "علی کریمی" {
+					t.Fatalf("a manager's forged %s was answered %q (want %q), and the customer is %q", data, got, forbidden, e.customer(mine.ID).Name)
+				}
 			}
 
+			// An admin's confirm that skips the question is a stale button.
 			a := e.user(admin.TelegramUserID, "Ali", lang)
+			acard := a.say("علی کریمی")
+			if got, _ := a.forgeAnswer(acard.MessageID, "xy:"+cid); got != tr(t, lang, "error.stale_button", nil) || e.customer(mine.ID).Name != "علی کریمی" {
+				t.Fatalf("an admin's confirm without the question was answered %q, and the customer is %q", got, e.customer(mine.ID).Name)
+			}
 			a.say("علی کریمی")
 			confirm := a.tap("xe:")
 			if !strings.Contains(confirm.Text, "علی کریمی") || !hasData(confirm, "xy:") {

@@ -50,4 +50,14 @@ func TestOpenFileFetchesWhatTheUserSent(t *testing.T) {
 	if _, err := c.OpenFile(ctx, "nope"); !errors.As(err, &ae) || ae.Code != 400 {
 		t.Errorf("unknown file: %v", err)
 	}
+	// One byte over what a bot may download: getFile refuses it.
+	big := bytes.Repeat([]byte("a"), sandbox.BotDownloadLimit+1)
+	if _, err := sb.SendDocument(5, "big.csv", big, "", sandbox.MsgOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := sb.Transcript(5).Messages
+	ae = nil
+	if _, err := c.OpenFile(ctx, msgs[len(msgs)-1].Document.FileID); !errors.As(err, &ae) || ae.Code != 400 || ae.Method != "getFile" {
+		t.Errorf("a file over the download limit: %v, want getFile's 400", err)
+	}
 }

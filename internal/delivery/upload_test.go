@@ -2,6 +2,7 @@ package delivery_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
 	"io"
@@ -79,4 +80,41 @@ func download(t *testing.T, url string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A reply that uploads a file (an export) loses the file's bytes from its
+// outbox payload as soon as it is sent, not an hour later with the
+// retention scrub: the customer list does not sit in the outbox. Its text
+// and file name stay until the scrub.
+func TestUploadedReplyLeavesNoBytesInTheOutbox(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{})
+	e.start(t, 6)
+	out := delivery.NewOutbox(e.db, e.sender, delivery.OutboxOptions{Logger: quiet()})
+	csv := []byte("\ufeffname,phone\r\nSara,+989121234567\r\n")
+	m := delivery.Message{Method: "sendDocument", ChatID: 6, Text: "export", File: csv, FileName: "customers.csv"}
+	if err := e.db.InTx(ctx, func(ctx context.Context) error { return out.Reply(ctx, m) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Flush(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	var file, name bool
+	if err := e.pool.QueryRow(ctx, `SELECT status, payload ? 'file', payload ? 'file_name' FROM outbox WHERE chat_id = 6`).
+		Scan(&status, &file, &name); err != nil {
+		t.Fatal(err)
+	}
+	if status != "sent" || file || !name {
+		t.Errorf("after the upload: status %s, file bytes kept %v, file name kept %v; want sent, false, true", status, file, name)
+	}
+	var doc *sandbox.FileRef
+	for _, msg := range e.sb.Transcript(6).Messages {
+		if msg.From == "bot" && msg.Document != nil {
+			doc = msg.Document
+		}
+	}
+	if doc == nil || !bytes.Equal(download(t, e.sb.BotAPIURL()+doc.URL), csv) {
+		t.Errorf("the document did not reach the user whole: %v", doc)
+	}
 }

@@ -176,7 +176,9 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 }
 
 // MarkOutboxSent records that Telegram accepted a reply (messageID 0 for
-// methods that return no message).
+// methods that return no message). An uploaded file's bytes (an export:
+// customer data, up to megabytes) leave the payload at once; the text
+// stays until the retention scrub.
 func (db *DB) MarkOutboxSent(ctx context.Context, id, messageID int64) (err error) {
 	_, err = db.MarkOutboxSentMore(ctx, id, messageID)
 	return err
@@ -188,8 +190,8 @@ func (db *DB) MarkOutboxSent(ctx context.Context, id, messageID int64) (err erro
 func (db *DB) MarkOutboxSentMore(ctx context.Context, id, messageID int64) (more bool, err error) {
 	defer wrap(&err, "mark reply sent")
 	err = db.q(ctx).QueryRow(ctx, `
-		UPDATE outbox o SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL
-		 WHERE id = $1
+		UPDATE outbox o SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL,
+		 payload = payload - 'file' WHERE id = $1
 		RETURNING EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id AND x.status IN ('pending', 'sending') AND x.id <> o.id)`,
 		id, messageID, db.now()).Scan(&more)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -218,11 +220,11 @@ func (db *DB) MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, n
 }
 
 // MarkOutboxFinal ends a reply that will not be sent: status is 'failed' or
-// 'unreachable'.
+// 'unreachable'. Its file's bytes go at once, as a sent reply's do.
 func (db *DB) MarkOutboxFinal(ctx context.Context, id int64, status, cause string) (err error) {
 	defer wrap(&err, "mark reply final")
 	_, err = db.q(ctx).Exec(ctx, `
-		UPDATE outbox SET status = $2, last_error = $3, lease_until = NULL, sent_at = $4 WHERE id = $1`,
+		UPDATE outbox SET status = $2, last_error = $3, lease_until = NULL, sent_at = $4, payload = payload - 'file' WHERE id = $1`,
 		id, status, cause, db.now())
 	return err
 }

@@ -11,7 +11,8 @@ import (
 // city, source, notes, tags, personality, Telegram link, language, zone and
 // consent are cleared; phones, important dates, chat links and invites are
 // deleted; activities keep kind, outcome, duration and time but lose their
-// note, voice and location; stage moves lose their free-text reason;
+// note, voice and location, and the copies of notes typed in the chat
+// (note_messages) go; stage moves lose their free-text reason;
 // follow-ups lose their note (open ones are cancelled); survey answers lose
 // their comment and free answers (the score stays); messages the customer
 // sent lose the Telegram name they came with, and the relays that tied
@@ -48,6 +49,7 @@ func (db *DB) EraseCustomer(ctx context.Context, id, by int64) (e crm.Erasure, e
 			{`DELETE FROM customer_links WHERE customer_id = $1`, []any{id}},
 			{`DELETE FROM customer_invites WHERE customer_id = $1`, []any{id}},
 			{`DELETE FROM unreachable_chats WHERE chat_id = $1`, []any{tgID}},
+			{`DELETE FROM note_messages WHERE activity_id IN (SELECT id FROM activities WHERE customer_id = $1)`, []any{id}},
 			{`UPDATE activities SET note = NULL, voice_file_id = NULL, latitude = NULL, longitude = NULL, from_name = NULL WHERE customer_id = $1`, []any{id}},
 			{`DELETE FROM customer_relays WHERE customer_id = $1`, []any{id}},
 			{`UPDATE purchases SET number = NULL, items = (SELECT coalesce(jsonb_agg(i - 'name' ORDER BY n), '[]') FROM jsonb_array_elements(items) WITH ORDINALITY x(i, n))

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -86,9 +87,45 @@ func (db *DB) Import(ctx context.Context, data []byte, region string, im transfe
 		if dryRun {
 			return nil
 		}
+		if err := db.lockTargets(ctx, p, data, region, im); err != nil {
+			return err
+		}
 		return db.ApplyImport(ctx, p, im.Staff.ID)
 	})
 	return r, err
+}
+
+// lockTargets locks the existing customers plan p updates (FOR UPDATE)
+// and plans the file again: if a customer was erased, reassigned or given
+// other phones since p was read, the plans differ and the import is
+// refused with crm.EConflict, so nothing is written onto a customer the
+// importer may no longer change. A check run again sees the change.
+func (db *DB) lockTargets(ctx context.Context, p transfer.Plan, data []byte, region string, im transfer.Importer) error {
+	var ids []int64
+	for _, r := range p.Rows {
+		if r.Target != 0 {
+			ids = append(ids, r.Target)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := db.q(ctx).Query(ctx, `SELECT id FROM customers WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+	if err != nil {
+		return err
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	again, err := db.PlanImport(ctx, data, region, im)
+	if err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(again, p) {
+		return crm.Errorf(crm.EConflict, "customers of the file changed during the import")
+	}
+	return nil
 }
 
 var importColumns = []string{"line", "target", "is_new", "name", "name_norm", "company", "company_norm", "job_title",
@@ -172,7 +209,7 @@ func importStatements(now time.Time, by int64) []statement {
 				WHEN length(c.notes) + length(r.notes) >= 20000 THEN c.notes
 				ELSE c.notes || E'\n' || r.notes END,
 			updated_at = $1
-		FROM import_rows r WHERE c.id = r.target AND NOT r.is_new`, []any{now}},
+		FROM import_rows r WHERE c.id = r.target AND NOT r.is_new AND c.deleted_at IS NULL`, []any{now}},
 		{`INSERT INTO customer_phones (e164, customer_id, is_primary, created_at)
 		SELECT e.p, r.target, r.is_new AND e.ord = 1, $1 FROM import_rows r, unnest(r.new_phones) WITH ORDINALITY e(p, ord)`, []any{now}},
 		{`INSERT INTO stage_history (customer_id, to_stage_id, changed_by, changed_at)
