@@ -10,7 +10,8 @@ import (
 // anonymous counts: its name becomes its number; company, job, industry,
 // city, source, notes, tags, personality, Telegram link, language, zone and
 // consent are cleared; phones, important dates, chat links and invites are
-// deleted; activities keep kind, outcome, duration and time but lose their
+// deleted, and so are the qualification answers (with any shared
+// location) and the interests; activities keep kind, outcome, duration and time but lose their
 // note, voice and location, and the copies of notes typed in the chat
 // (note_messages) go; stage moves lose their free-text reason;
 // follow-ups lose their note (open ones are cancelled); survey answers lose
@@ -52,6 +53,8 @@ func (db *DB) EraseCustomer(ctx context.Context, id, by int64) (e crm.Erasure, e
 			{`DELETE FROM note_messages WHERE activity_id IN (SELECT id FROM activities WHERE customer_id = $1)`, []any{id}},
 			{`UPDATE activities SET note = NULL, voice_file_id = NULL, latitude = NULL, longitude = NULL, from_name = NULL WHERE customer_id = $1`, []any{id}},
 			{`DELETE FROM customer_relays WHERE customer_id = $1`, []any{id}},
+			{`DELETE FROM customer_qualifications WHERE customer_id = $1`, []any{id}},
+			{`DELETE FROM customer_interests WHERE customer_id = $1`, []any{id}},
 			{`UPDATE purchases SET number = NULL, items = (SELECT coalesce(jsonb_agg(i - 'name' ORDER BY n), '[]') FROM jsonb_array_elements(items) WITH ORDINALITY x(i, n))
 				WHERE customer_id = $1`, []any{id}},
 			{`UPDATE stage_history SET reason_text = NULL WHERE customer_id = $1`, []any{id}},

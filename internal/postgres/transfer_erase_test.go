@@ -270,3 +270,43 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// TestEraseForgetsQualificationAndInterests: what qualification (migration
+// 015) recorded of a customer — the three answers, the revenue band and a
+// shared location — and their interests with quantities go with the
+// erasure; the customer keeps none of them.
+func TestEraseForgetsQualificationAndInterests(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.customer(t, f.repA, "Parisa Ahmadi", "", "+989123334455")
+	lat, lon := 35.7219, 51.3347
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO customer_qualifications (customer_id, can_help, needs_us, ongoing, revenue_band, revenue_currency, latitude, longitude, qualified_at, updated_at)
+			VALUES ($1, 'yes', 'yes', 'unsure', 'b3', 'IRR', $2, $3, now(), now())`, []any{c.ID, lat, lon}},
+		{`INSERT INTO customer_interests (customer_id, name, name_key, quantity, unit, period, created_at, updated_at)
+			VALUES ($1, 'Parisa''s saffron', 'parisa''s saffron', 20, 'boxes', 'month', now(), now())`, []any{c.ID}},
+	} {
+		if _, err := f.db.Pool.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	if _, err := f.db.EraseCustomer(ctx, c.ID, f.admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct{ what, sql string }{
+		{"qualification answers and location", `SELECT count(*) FROM customer_qualifications WHERE customer_id = $1`},
+		{"interests", `SELECT count(*) FROM customer_interests WHERE customer_id = $1`},
+	} {
+		var n int
+		if err := f.db.Pool.QueryRow(ctx, q.sql, c.ID).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q.what, err)
+		}
+		if n != 0 {
+			t.Errorf("%s: %d left after the erasure", q.what, n)
+		}
+	}
+	assertNowhere(t, f, "Parisa", "saffron", "3334455")
+}
