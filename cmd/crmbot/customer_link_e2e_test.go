@@ -231,7 +231,14 @@ func TestCustomerLinkAndRelay(t *testing.T) {
 				t.Errorf("a used link opened by someone else: %q", m.Text)
 			}
 			u.tap("jl:")
-			if _, err := e.sb.TapLabel(u.id, lastWithButton(e, u.id, "jx:").MessageID, tr(t, tt.rep, "link.btn.revoke", nil)); err != nil {
+			// The tap's settle may end on a message that was already on its
+			// way (the relayed "I am back"); the new link is the one to revoke.
+			var newest sandbox.Entry
+			waitUntil(t, "the new link", 10*time.Second, func() (bool, string) {
+				newest = lastWithButton(e, u.id, "jx:")
+				return newest.MessageID != linkMsg.MessageID, fmt.Sprint("the newest link is message ", newest.MessageID)
+			})
+			if _, err := e.sb.TapLabel(u.id, newest.MessageID, tr(t, tt.rep, "link.btn.revoke", nil)); err != nil {
 				t.Fatal(err)
 			}
 			var revoked string
@@ -249,11 +256,14 @@ func TestCustomerLinkAndRelay(t *testing.T) {
 			}
 			u.tap("jl:")
 			var fresh string
-			for _, m := range botMessages(e.sb, u.id) {
-				if mm := e2eLinkRE.FindStringSubmatch(m.Text); mm != nil {
-					fresh = mm[1]
+			waitUntil(t, "a third link", 10*time.Second, func() (bool, string) {
+				for _, m := range botMessages(e.sb, u.id) {
+					if mm := e2eLinkRE.FindStringSubmatch(m.Text); mm != nil {
+						fresh = mm[1]
+					}
 				}
-			}
+				return fresh != revoked && fresh != token, "the newest link is " + fresh
+			})
 			e.clock.Set(start.Add(crm.CustomerLinkTTL + time.Minute))
 			if m := stranger.say("/start " + fresh); m.Text != tr(t, tt.cust, "link.expired", nil) {
 				t.Errorf("an expired link: %q", m.Text)
