@@ -121,6 +121,16 @@ func (b *Bot) relayFromCustomer(r *req) error {
 	if _, err := b.campaigns.MarkCampaignReplied(r.ctx, c.ID, r.now()); err != nil { // a reply to a campaign's message
 		return err
 	}
+	if may, err := b.customerMayWrite(r, c); err != nil || !may {
+		if err != nil {
+			return err
+		}
+		data, err := b.customerData(r)
+		if err != nil {
+			return err
+		}
+		return r.send(r.t("value.customer.not_relayed", data), nil) // kept on the timeline, not passed on
+	}
 	to, err := b.relay.RelayRecipients(r.ctx, c)
 	if err != nil {
 		return err
@@ -279,3 +289,17 @@ func (b *Bot) unreachableText(r *req, c crm.Customer) string {
 
 // seconds is n seconds as a duration.
 func seconds(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// customerMayWrite says whether the relationship level in force for c
+// (crm.RelationshipPolicy.LevelFor) lets them write to their rep through
+// the bot: reactive and up, or no level set at all (nothing is held back
+// until an admin chooses one). At basic, what they write is kept on their
+// timeline and they are told it is not passed on.
+func (b *Bot) customerMayWrite(r *req, c crm.Customer) (bool, error) {
+	rp, err := b.policies.RelationshipPolicy(r.ctx)
+	if err != nil {
+		return false, err
+	}
+	level := rp.LevelFor(c)
+	return level == 0 || crm.Allows(level).CustomerMayWrite, nil
+}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +212,35 @@ func TestCustomerNotificationHonoursConsent(t *testing.T) {
 		if _, ok := b.CustomerNotification(crm.Customer{ID: 1, Chat: ch}, "survey", "k", time.Unix(2, 0), m); ok {
 			t.Errorf("%s: a notification was allowed", name)
 		}
+	}
+}
+
+// At the basic relationship level nothing follows a sale: a customer's
+// message is kept on their timeline, reaches nobody, and they are told so
+// in their language; their own reactive level lets them write again.
+func TestRelayFollowsTheRelationshipLevel(t *testing.T) {
+	t.Parallel()
+	o := newOrg(t, "en")
+	h := o.h
+	pol := crm.RelationshipPolicy{Business: crm.LevelPolicy{Margin: "low", Base: "many", Level: crm.LevelBasic, SetAt: time.Now()}}
+	if err := h.db.SetRelationshipPolicy(context.Background(), pol, o.admin.id); err != nil {
+		t.Fatal(err)
+	}
+	me := h.linkCustomer(o.customer, 903, "fa")
+	got := h.text(me, "سلام، فاکتور را فرستادید؟")
+	if len(got) != 1 || got[0].Text != h.tr("fa", "value.customer.not_relayed", map[string]any{"Name": "علی کریمی", "Rep": "Sara"}) {
+		t.Errorf("a basic-level customer's message was answered: %s", dump(got))
+	}
+	if n := h.takeNotes(); len(n) != 0 {
+		t.Errorf("a basic-level customer's message reached staff: %d notifications", len(n))
+	}
+	var kept int
+	if err := h.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM activities WHERE customer_id = $1 AND kind = 'message' AND note LIKE '%فاکتور%'`, o.customer).Scan(&kept); err != nil || kept != 1 {
+		t.Errorf("the message on the timeline: %d (%v), want 1", kept, err)
+	}
+	h.exec(`UPDATE customers SET relationship_level = 2 WHERE id = $1`, o.customer)
+	h.text(me, "و حالا؟")
+	if n := relayNote(t, h); n.ChatID != o.a.user.ID {
+		t.Errorf("at the customer's own reactive level the message went to %d, want the rep", n.ChatID)
 	}
 }

@@ -101,7 +101,10 @@ const messageable = `c.deleted_at IS NULL AND c.telegram_user_id IS NOT NULL AND
 // relationship NPS for each consenting customer who had none for the
 // settings' period, no survey in the throttle period and none open, at
 // most limit of those per run. Only customers who may be messaged are
-// planned. It returns how many it planned; runs are serialized.
+// planned, and the survey after an invoice only where the relationship
+// level in force (the customer's, else the business's) is accountable or
+// above, or none is set (crm.Allows). It returns how many it planned;
+// runs are serialized.
 func (db *DB) PlanSurveys(ctx context.Context, now time.Time, s crm.SurveySettings, limit int) (n int, err error) {
 	defer wrap(&err, "plan surveys")
 	q := db.q(ctx)
@@ -109,6 +112,10 @@ func (db *DB) PlanSurveys(ctx context.Context, now time.Time, s crm.SurveySettin
 		return 0, err
 	}
 	lifetime := crm.SurveyLifetime
+	rp, err := db.RelationshipPolicy(ctx)
+	if err != nil {
+		return 0, err
+	}
 	type plan struct {
 		on   bool
 		sql  string
@@ -118,7 +125,8 @@ func (db *DB) PlanSurveys(ctx context.Context, now time.Time, s crm.SurveySettin
 		{s.InvoiceOn, `SELECT x.customer_id, 'invoice', x.id, x.issued_at + make_interval(days => $2)
 			FROM purchases x JOIN customers c ON c.id = x.customer_id
 			WHERE x.kind = 'invoice' AND x.status <> 'cancelled' AND x.issued_at <= $1::timestamptz - make_interval(days => $2)
-			AND x.issued_at > $1::timestamptz - make_interval(days => $2) - $3::interval AND ` + messageable, []any{now, s.InvoiceDays, lifetime}},
+			AND x.issued_at > $1::timestamptz - make_interval(days => $2) - $3::interval AND ` + messageable + `
+			AND coalesce(c.relationship_level, $4) NOT BETWEEN 1 AND $5 - 1`, []any{now, s.InvoiceDays, lifetime, rp.Business.Level, crm.LevelAccountable}},
 		{s.VisitOn, `SELECT x.customer_id, 'visit', x.id, x.occurred_at + make_interval(days => $2)
 			FROM activities x JOIN customers c ON c.id = x.customer_id
 			WHERE x.kind = 'visit' AND x.occurred_at <= $1::timestamptz - make_interval(days => $2)

@@ -168,3 +168,47 @@ func TestSurveyDispatchConfiguredThrottleAndCustomerZone(t *testing.T) {
 		t.Fatalf("8 days on with a 7 days' throttle: %+v %v %s", rep, keys, f.status(t))
 	}
 }
+
+// The relationship level drives the survey after a sale (issue 14): at
+// basic or reactive — the business's level, or the customer's own — an
+// invoice plans no survey; at accountable and up, or with no level set,
+// it does.
+func TestSurveyAfterASaleFollowsTheRelationshipLevel(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name          string
+		business, own int
+		want          string
+	}{
+		{"no level set", 0, 0, "invoice:sent"},
+		{"business basic", crm.LevelBasic, 0, ""},
+		{"business reactive", crm.LevelReactive, 0, ""},
+		{"business accountable", crm.LevelAccountable, 0, "invoice:sent"},
+		{"business basic, the customer proactive", crm.LevelBasic, crm.LevelProactive, "invoice:sent"},
+		{"business partnership, the customer basic", crm.LevelPartnership, crm.LevelBasic, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			p := &planned{}
+			if tt.business != 0 {
+				pol := crm.RelationshipPolicy{Business: crm.LevelPolicy{Margin: "high", Base: "few", Level: tt.business, Overridden: true, SetAt: now}}
+				if err := f.db.SetRelationshipPolicy(context.Background(), pol, f.rep); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.own != 0 {
+				f.exec(t, `UPDATE customers SET relationship_level = $2 WHERE id = $1`, f.client, tt.own)
+			}
+			f.exec(t, `UPDATE customers SET telegram_user_id = 900, telegram_linked_at = $2, consent_at = $2, consent_version = '1',
+				chat_locale = 'fa' WHERE id = $1`, f.client, now.Add(-3*24*time.Hour))
+			f.exec(t, `INSERT INTO purchases (customer_id, kind, amount, currency, status, issued_at) VALUES ($1, 'invoice', 100, 'IRR', 'sent', $2)`,
+				f.client, now.Add(-49*time.Hour))
+			surveyRun(t, f, p, now)
+			if got := f.status(t); got != tt.want {
+				t.Errorf("surveys after the invoice: %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
