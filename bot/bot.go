@@ -95,7 +95,9 @@ type Bot struct {
 	files     FileSource
 	exportMax int // the largest export file sent (maxExportBytes)
 
-	campaigns CampaignStore // campaigns.go
+	campaigns CampaignStore    // campaigns.go
+	news      ProductNewsStore // purchases_news.go: a check-in's new products
+	newsCache productNews
 }
 
 type (
@@ -135,6 +137,7 @@ func New(d Deps) *Bot {
 	b.qualify, b.interests, b.insights = d.Store, d.Store, d.Store
 	b.transfers, b.files, b.exportMax = d.Store, d.Files, maxExportBytes
 	b.campaigns = d.Store
+	b.news = d.Store
 	b.routes()
 	b.labels = map[string]mainKey{}
 	for _, k := range b.mainKeys {

@@ -56,10 +56,17 @@ func intervalDays(d time.Duration) int {
 // PlannedNote is the note of a follow-up the risk sweep plans (kind
 // "winback", "checkin" or "review"), in the assignee's language: what
 // schedule.Risk.Note asks for.
-func (b *Bot) PlannedNote(ctx context.Context, kind string, _, assigneeID int64) string {
+//
+// A check-in or review (the proactive and partnership levels) also names
+// up to three new products that match the customer's interests.
+func (b *Bot) PlannedNote(ctx context.Context, kind string, customerID, assigneeID int64) string {
 	lang := b.d.DefaultLocale
 	if s, err := b.people.StaffByID(ctx, assigneeID); err == nil && s.Locale != "" {
 		lang = s.Locale
 	}
-	return b.d.I18n.For(lang).T("value.note."+kind, nil)
+	note := b.d.I18n.For(lang).T("value.note."+kind, nil)
+	if kind == "checkin" || kind == "review" {
+		note += b.newsLine(lang, b.suggestions(ctx, customerID))
+	}
+	return note
 }

@@ -32,6 +32,7 @@ type Store interface {
 	DigestStore
 	PurchaseStore
 	PolicyStore
+	ProductNewsStore
 	QualifyStore
 	InterestStore
 	InsightStore
