@@ -90,7 +90,6 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 	}
 	a.metrics = metrics.New(version)
 	a.sender = delivery.NewSender(a.api, pool, delivery.SenderOptions{GlobalRate: cfg.GlobalRate, ChatInterval: o.ChatInterval, Logger: a.log,
-		ReplyBurst: delivery.ReplyBurstMeasured,
 		OnCall: func(method string, took time.Duration, err error) {
 			a.metrics.SendResult(method, took, metrics.ErrorCode(err))
 		}})
