@@ -224,7 +224,7 @@ func (b *Bot) onCampaignFilter(r *req, c crm.Campaign, args []string) error {
 		if !a.HasStage(sid) && !hasStage(stages, sid) {
 			return r.staleButton()
 		}
-		a.Stages = toggleID(a.Stages, sid)
+		a.Stages = toggle(a.Stages, sid)
 		back = "s"
 	case "t":
 		i, ok := argID(args, 1)
@@ -235,7 +235,7 @@ func (b *Bot) onCampaignFilter(r *req, c crm.Campaign, args []string) error {
 		if !ok || int(i) > len(tags) {
 			return r.staleButton()
 		}
-		a.Tags = toggleTag(a.Tags, tags[i-1])
+		a.Tags = toggle(a.Tags, tags[i-1])
 		back = "t"
 	case "v":
 		v := crm.Segment(strings.TrimPrefix(first(args[1:]), "-"))
@@ -289,26 +289,12 @@ func hasStage(ss []crm.Stage, id int64) bool {
 	return false
 }
 
-func toggleID(ids []int64, x int64) []int64 {
-	out := []int64{}
+// toggle adds x to xs, or takes it out when it is there (a filter button
+// pressed once more).
+func toggle[T comparable](xs []T, x T) []T {
+	out := []T{}
 	found := false
-	for _, v := range ids {
-		if v == x {
-			found = true
-			continue
-		}
-		out = append(out, v)
-	}
-	if !found {
-		out = append(out, x)
-	}
-	return out
-}
-
-func toggleTag(tags []string, x string) []string {
-	out := []string{}
-	found := false
-	for _, v := range tags {
+	for _, v := range xs {
 		if v == x {
 			found = true
 			continue

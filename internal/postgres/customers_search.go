@@ -192,6 +192,18 @@ const (
 	shortMatch         = `(c.name_norm || ' ' || coalesce(c.company_norm, '')) ~ @start_re`
 	shortTextSearchSQL = searchMatched + textRank + searchFrom + shortMatch + searchAlike + searchPage
 
+	// visibleMatchedSQL is the start the two searches among the visible
+	// customers share: those the viewer may see, then those of them the
+	// text matches; each goes on with its own typo step (alike).
+	visibleMatchedSQL = `WITH visible AS MATERIALIZED (
+		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, c.name_compact, c.company_norm, c.company_compact
+		FROM customers c WHERE c.deleted_at IS NULL AND ` + visibleCond + `
+	), matched AS MATERIALIZED (
+		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, ` + textRank + ` AS rank
+		FROM visible c
+		WHERE ` + textMatch + `
+	), alike AS (`
+
 	// visibleTextSearchSQL is textSearchSQL for a rep or a manager who may
 	// see fewer than scanVisibleBelow customers: matched and alike are
 	// found among those (the owner index, then each row compared, with
@@ -199,14 +211,7 @@ const (
 	// the planner, not knowing how many owners the array holds, hashed a
 	// trigram match over every customer), not through the trigram indexes
 	// over every customer of the company.
-	visibleTextSearchSQL = `WITH visible AS MATERIALIZED (
-		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, c.name_compact, c.company_norm, c.company_compact
-		FROM customers c WHERE c.deleted_at IS NULL AND ` + visibleCond + `
-	), matched AS MATERIALIZED (
-		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, ` + textRank + ` AS rank
-		FROM visible c
-		WHERE ` + textMatch + `
-	), alike AS (
+	visibleTextSearchSQL = visibleMatchedSQL + `
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm,
 			word_similarity(@text, c.name_norm || ' ' || coalesce(c.company_norm, '')) AS rank
 		FROM visible c
@@ -219,14 +224,7 @@ const (
 	// visibleIndexedTyposSQL is visibleTextSearchSQL with the typo step of
 	// textSearchSQL (the trigram index over every customer) narrowed to
 	// what the viewer may see, for a viewer who sees typoScanBelow or more.
-	visibleIndexedTyposSQL = `WITH visible AS MATERIALIZED (
-		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, c.name_compact, c.company_norm, c.company_compact
-		FROM customers c WHERE c.deleted_at IS NULL AND ` + visibleCond + `
-	), matched AS MATERIALIZED (
-		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, ` + textRank + ` AS rank
-		FROM visible c
-		WHERE ` + textMatch + `
-	), alike AS (
+	visibleIndexedTyposSQL = visibleMatchedSQL + `
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm,
 			word_similarity(@text, c.name_norm || ' ' || coalesce(c.company_norm, '')) AS rank
 		FROM customers c
