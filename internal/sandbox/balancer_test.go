@@ -57,7 +57,11 @@ func TestWebhookBackendsRoundRobinAndFailover(t *testing.T) {
 	}
 	settle := func(what string) {
 		t.Helper()
-		waitUntil(t, what, func() bool { return len(delivered()) == len(sent) })
+		// A backend records an update before its answer reaches the
+		// sandbox, which only then counts it served and no longer pending.
+		waitUntil(t, what, func() bool {
+			return len(delivered()) == len(sent) && webhookInfo(t, sb).PendingUpdateCount == 0
+		})
 		for id, n := range delivered() {
 			if n != 1 || !sent[id] {
 				t.Fatalf("update %d delivered %d times (sent: %v)", id, n, sent[id])

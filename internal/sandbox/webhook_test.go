@@ -107,7 +107,10 @@ func TestWebhookSecretAndRetry(t *testing.T) {
 	wantOK(t, callJSON(t, sb, "setWebhook", map[string]any{"url": hook.URL, "secret_token": "s3cret_-X", "max_connections": 5}))
 	sent, _ := sb.SendText(42, "after", MsgOpts{})
 
-	waitUntil(t, "both updates delivered", func() bool { return len(rc.snapshot()) == 2 })
+	// The receiver records an update before the sandbox reads its answer.
+	waitUntil(t, "both updates delivered", func() bool {
+		return len(rc.snapshot()) == 2 && webhookInfo(t, sb).PendingUpdateCount == 0
+	})
 	got := rc.snapshot()
 	if got[0].Message.Text != "queued before the webhook" || got[1].UpdateID != sent.UpdateID {
 		t.Errorf("delivered %+v", got)
