@@ -121,8 +121,8 @@ func (s *Server) serveBotAPI(w http.ResponseWriter, r *http.Request) {
 // answer logs a call, then writes its answer: a client that has its answer
 // also finds the call in the log.
 func (s *Server) answer(w http.ResponseWriter, method string, p params, res any, aerr *apiError, fault string) {
-	status, body := encodeEnvelope(res, aerr)
-	s.recordCall(method, p, aerr, body, fault)
+	status, body, raw := encodeEnvelope(res, aerr)
+	s.recordCall(method, p, aerr, raw, fault)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
@@ -151,15 +151,12 @@ type CallFilter struct {
 	Since  int64
 }
 
-func (s *Server) recordCall(method string, p params, aerr *apiError, body []byte, fault string) {
+func (s *Server) recordCall(method string, p params, aerr *apiError, result json.RawMessage, fault string) {
 	c := Call{Method: method, Params: p.record(), OK: aerr == nil, Fault: fault}
 	if aerr != nil {
 		c.ErrorCode, c.Description, c.RetryAfter = aerr.Code, aerr.Description, aerr.RetryAfter
-	} else if body != nil {
-		var env envelope
-		if json.Unmarshal(body, &env) == nil {
-			c.Result = env.Result
-		}
+	} else {
+		c.Result = result
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -167,8 +164,11 @@ func (s *Server) recordCall(method string, p params, aerr *apiError, body []byte
 	c.Seq = s.st.callSeq
 	c.Time = s.now()
 	s.st.calls = append(s.st.calls, c)
-	if over := len(s.st.calls) - s.opts.MaxCalls; over > 0 {
-		s.st.calls = append([]Call(nil), s.st.calls[over:]...)
+	// The log may grow to twice its size before the oldest are dropped,
+	// so that a full log is not copied on every call; Calls and the page
+	// see only the newest MaxCalls.
+	if len(s.st.calls) >= 2*s.opts.MaxCalls {
+		s.st.calls = append([]Call(nil), s.st.calls[len(s.st.calls)-s.opts.MaxCalls:]...)
 	}
 	s.notifyLocked()
 }
@@ -178,7 +178,7 @@ func (s *Server) Calls(f CallFilter) []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Call
-	for _, c := range s.st.calls {
+	for _, c := range s.st.calls[max(0, len(s.st.calls)-s.opts.MaxCalls):] {
 		if c.Seq <= f.Since || (f.Method != "" && !strings.EqualFold(c.Method, f.Method)) {
 			continue
 		}

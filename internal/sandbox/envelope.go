@@ -57,29 +57,32 @@ type respParams struct {
 	RetryAfter int `json:"retry_after,omitempty"`
 }
 
-// encodeEnvelope renders a result or an error; it returns the HTTP status.
-func encodeEnvelope(result any, e *apiError) (int, []byte) {
-	var env envelope
-	status := http.StatusOK
+// encodeEnvelope renders a result or an error; it returns the HTTP status,
+// the body and, for a result, the result's JSON (a slice of the body).
+// A result is written into the envelope as it was marshalled: marshalling
+// the envelope around it again would only validate and compact it a
+// second time.
+func encodeEnvelope(result any, e *apiError) (status int, body []byte, raw json.RawMessage) {
 	if e != nil {
-		status = e.Code
-		env = envelope{ErrorCode: e.Code, Description: e.Description}
+		env := envelope{ErrorCode: e.Code, Description: e.Description}
 		if e.RetryAfter > 0 {
 			env.Parameters = &respParams{RetryAfter: e.RetryAfter}
 		}
-	} else {
-		raw, err := json.Marshal(result)
-		if err != nil {
-			return encodeEnvelope(nil, &apiError{Code: 500, Description: "Internal Server Error"})
-		}
-		env = envelope{OK: true, Result: raw}
+		body, _ = json.Marshal(env)
+		return e.Code, body, nil
 	}
-	body, _ := json.Marshal(env)
-	return status, body
+	res, err := json.Marshal(result)
+	if err != nil {
+		return encodeEnvelope(nil, &apiError{Code: 500, Description: "Internal Server Error"})
+	}
+	const head, tail = `{"ok":true,"result":`, `}`
+	body = make([]byte, 0, len(head)+len(res)+len(tail))
+	body = append(append(append(body, head...), res...), tail...)
+	return http.StatusOK, body, body[len(head) : len(head)+len(res) : len(head)+len(res)]
 }
 
 func writeEnvelope(w http.ResponseWriter, result any, e *apiError) (int, []byte) {
-	status, body := encodeEnvelope(result, e)
+	status, body, _ := encodeEnvelope(result, e)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
