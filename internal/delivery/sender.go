@@ -185,10 +185,10 @@ func (s *Sender) Send(ctx context.Context, m Message) (Sent, error) {
 // SendReply is Send for a caller that records the outcome in PostgreSQL
 // right after (the outbox): when a successful message waited, pushing its
 // chat's shared spacing is left to it (Sent.ChatPush), so that the push
-// costs no statement of its own. Until the caller's statement runs, another
+// costs no statement of its own. The caller's statement runs right after
+// the call, where Send's own push would have: until it does, another
 // replica may book the chat by its spacing from before the wait, as it may
-// between Send's call and its push: the window is one statement longer.
-// After a failed call the push is made here, as Send makes it.
+// with Send. After a failed call the push is made here, as Send makes it.
 func (s *Sender) SendReply(ctx context.Context, m Message) (Sent, error) {
 	return s.send(ctx, m, false, true)
 }
