@@ -17,7 +17,7 @@ func TestNotificationsDoNotBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, text := range []string{"first", "second"} {
-		if _, err := s.send(t.Context(), Message{Method: "sendMessage", ChatID: 1, Text: text}, true); err != nil {
+		if _, err := s.send(t.Context(), Message{Method: "sendMessage", ChatID: 1, Text: text}, true, false); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -252,7 +252,7 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 			return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "sent", id, "")
 		}
 	}
-	sent, err := n.sender.send(ctx, msg, true)
+	sent, err := n.sender.send(ctx, msg, true, false)
 	bg := context.WithoutCancel(ctx)
 	switch {
 	case err == nil:

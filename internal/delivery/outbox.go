@@ -22,8 +22,9 @@ type OutboxStore interface {
 	ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (postgres.OutboxRow, postgres.OutboxClaim, time.Time, error)
 	MarkOutboxSent(ctx context.Context, id, messageID int64) error
 	// MarkOutboxSentMore is MarkOutboxSent, reporting whether the chat has
-	// another open reply.
-	MarkOutboxSentMore(ctx context.Context, id, messageID int64) (bool, error)
+	// another open reply; a positive push also pushes the chat's shared
+	// spacing to push after now (Sent.ChatPush).
+	MarkOutboxSentMore(ctx context.Context, id, messageID int64, push time.Duration) (bool, error)
 	MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxFinal(ctx context.Context, id int64, status, cause string) error
@@ -503,14 +504,14 @@ func (o *Outbox) deliver(ctx context.Context, rowp *postgres.OutboxRow, since ti
 		}
 	}
 	sendCtx, release := o.holdLease(ctx, row, since)
-	sent, err := o.sender.Send(sendCtx, m)
+	sent, err := o.sender.SendReply(sendCtx, m)
 	lost := release()
 	switch {
 	case err == nil:
 		if o.opts.OnSent != nil && !row.CreatedAt.IsZero() {
 			o.opts.OnSent(o.store.Now().Sub(row.CreatedAt))
 		}
-		rowp.More, err = o.store.MarkOutboxSentMore(context.WithoutCancel(ctx), row.ID, sent.MessageID)
+		rowp.More, err = o.store.MarkOutboxSentMore(context.WithoutCancel(ctx), row.ID, sent.MessageID, sent.ChatPush)
 		return true, err
 	case ctx.Err() != nil:
 		// Shutting down mid-call: the outcome is unknown; leave the row

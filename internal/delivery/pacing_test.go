@@ -70,3 +70,44 @@ func TestChatSpacingAcrossReplicas(t *testing.T) {
 		}
 	}
 }
+
+// A reply whose call took long (Telegram answered it 600 ms after its
+// booking) keeps its chat's spacing across replicas from when Telegram took
+// it, not from when it was booked: the outbox pushes the chat's shared
+// spacing as it marks the reply sent, so another replica's message to the
+// chat right after still waits ChatInterval.
+func TestSlowReplySpacedFromItsAnswer(t *testing.T) {
+	const interval = 300 * time.Millisecond
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{ChatInterval: interval})
+	e.start(t, 1)
+	o := delivery.NewOutbox(e.db, e.sender, delivery.OutboxOptions{Logger: quiet()})
+	run(t, o.Run)
+	if _, err := e.sb.InjectFault(sandbox.Fault{Kind: "latency", LatencyMS: 600, Count: 1, Methods: []string{"sendMessage"}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := o.Reply(ctx, delivery.Message{Method: "sendMessage", ChatID: 1, Text: "reply"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the reply marked sent", 10*time.Second, func() bool {
+		var sent bool
+		err := e.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE chat_id = 1 AND status = 'sent')`).Scan(&sent)
+		return err == nil && sent
+	})
+	other := delivery.NewSender(e.client, e.pool, delivery.SenderOptions{ChatInterval: interval, Logger: quiet()})
+	if _, err := other.Send(ctx, delivery.Message{Method: "sendMessage", ChatID: 1, Text: "notification"}); err != nil {
+		t.Fatal(err)
+	}
+	var times []time.Time
+	for _, c := range e.sb.Calls(sandbox.CallFilter{Method: "sendMessage"}) {
+		if c.OK && c.Params["chat_id"] == "1" {
+			times = append(times, c.Time)
+		}
+	}
+	if len(times) != 2 {
+		t.Fatalf("chat 1 got %d messages, want 2", len(times))
+	}
+	if gap := times[1].Sub(times[0]); gap < interval-20*time.Millisecond {
+		t.Errorf("the other replica's message reached chat 1 %v after the reply, want at least %v", gap, interval)
+	}
+}

@@ -163,6 +163,12 @@ func NewSender(api Caller, pool *pgxpool.Pool, opts SenderOptions) *Sender {
 // Sent is what Telegram answered to a successful call.
 type Sent struct {
 	MessageID int64 // the new message's id, for the methods that post one
+	// ChatPush, from SendReply only, is non-zero when the message waited
+	// (a 429, a retry, its slot) and its chat's shared spacing must be
+	// pushed to ChatPush after now: the caller does it in the statement
+	// that records the send (postgres.DB.MarkOutboxSentMore), as Send
+	// would have done with a statement of its own.
+	ChatPush time.Duration
 }
 
 // Send makes the call m describes and returns Telegram's answer. Errors:
@@ -173,13 +179,24 @@ type Sent struct {
 // is harmless: "message is not modified", "message to delete not found" and
 // an expired callback query count as success.
 func (s *Sender) Send(ctx context.Context, m Message) (Sent, error) {
-	return s.send(ctx, m, false)
+	return s.send(ctx, m, false, false)
+}
+
+// SendReply is Send for a caller that records the outcome in PostgreSQL
+// right after (the outbox): when a successful message waited, pushing its
+// chat's shared spacing is left to it (Sent.ChatPush), so that the push
+// costs no statement of its own. The caller's statement runs right after
+// the call, where Send's own push would have: until it does, another
+// replica may book the chat by its spacing from before the wait, as it may
+// with Send. After a failed call the push is made here, as Send makes it.
+func (s *Sender) SendReply(ctx context.Context, m Message) (Sent, error) {
+	return s.send(ctx, m, false, true)
 }
 
 // send is Send; unsolicited marks a notification: a chat that refused one
 // a moment ago is not asked again, while a reply to the user's own message
-// is always tried (they may just have unblocked).
-func (s *Sender) send(ctx context.Context, m Message, unsolicited bool) (Sent, error) {
+// is always tried (they may just have unblocked). deferPush is SendReply's.
+func (s *Sender) send(ctx context.Context, m Message, unsolicited, deferPush bool) (Sent, error) {
 	if err := m.Validate(); err != nil {
 		return Sent{}, err
 	}
@@ -195,8 +212,13 @@ func (s *Sender) send(ctx context.Context, m Message, unsolicited bool) (Sent, e
 		sent, err := s.call(ctx, m, unsolicited)
 		now := time.Now()
 		cp.next = maxTime(cp.next, now).Add(s.opts.ChatInterval)
-		if now.Sub(began) > s.opts.ChatInterval/4 {
-			s.chatSent(ctx, m.ChatID) // it waited (a 429, a retry, a slot): count from now
+		if now.Sub(began) > s.opts.ChatInterval/4 && s.pool != nil {
+			// It waited (a 429, a retry, a slot): count from now.
+			if deferPush && err == nil {
+				sent.ChatPush = s.opts.ChatInterval
+			} else {
+				s.chatSent(ctx, m.ChatID)
+			}
 		}
 		return sent, err
 	}
@@ -217,9 +239,6 @@ func (s *Sender) tolerance(unsolicited bool, chatID int64) time.Duration {
 // once a send that took long is answered (it may have waited out a 429
 // after booking).
 func (s *Sender) chatSent(ctx context.Context, chatID int64) {
-	if s.pool == nil {
-		return
-	}
 	if _, err := s.pool.Exec(context.WithoutCancel(ctx), `SELECT delivery_chat_sent($1, $2)`, chatID, s.opts.ChatInterval.Seconds()); err != nil {
 		s.opts.Logger.Warn("record a chat's send time", "chat", chatID, "err", err)
 	}

@@ -180,20 +180,26 @@ func (db *DB) ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration
 // customer data, up to megabytes) leave the payload at once; the text
 // stays until the retention scrub.
 func (db *DB) MarkOutboxSent(ctx context.Context, id, messageID int64) (err error) {
-	_, err = db.MarkOutboxSentMore(ctx, id, messageID)
+	_, err = db.MarkOutboxSentMore(ctx, id, messageID, 0)
 	return err
 }
 
 // MarkOutboxSentMore is MarkOutboxSent, and reports in the same statement
 // whether the reply's chat has another open reply (committed before the
-// statement began), so that a flush knows whether to claim again.
-func (db *DB) MarkOutboxSentMore(ctx context.Context, id, messageID int64) (more bool, err error) {
+// statement began), so that a flush knows whether to claim again. When
+// push is positive (a send that waited: delivery.Sent.ChatPush) the same
+// statement pushes the chat's shared spacing to push after now, as
+// delivery_chat_sent does, by the database's clock as every booking.
+func (db *DB) MarkOutboxSentMore(ctx context.Context, id, messageID int64, push time.Duration) (more bool, err error) {
 	defer wrap(&err, "mark reply sent")
 	err = db.q(ctx).QueryRow(ctx, `
+		WITH paced AS (
+			UPDATE chat_pacing SET next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $4))
+			 WHERE $4::float8 > 0 AND chat_id = (SELECT chat_id FROM outbox WHERE id = $1))
 		UPDATE outbox o SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL,
 		 payload = payload - 'file' WHERE id = $1
 		RETURNING EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id AND x.status IN ('pending', 'sending') AND x.id <> o.id)`,
-		id, messageID, db.now()).Scan(&more)
+		id, messageID, db.now(), push.Seconds()).Scan(&more)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}

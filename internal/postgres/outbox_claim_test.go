@@ -123,14 +123,14 @@ func TestInsertClaimedTakesOnlyTheHead(t *testing.T) {
 	if _, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour); err != nil || res != postgres.OutboxBusy {
 		t.Errorf("claim behind a reply claimed as queued: %v %v, want busy", res, err)
 	}
-	if more, err := db.MarkOutboxSentMore(ctx, first.ID, 5); err != nil || !more {
+	if more, err := db.MarkOutboxSentMore(ctx, first.ID, 5, 0); err != nil || !more {
 		t.Errorf("first marked sent: more %v, err %v; want more", more, err)
 	}
 	row, res, _, err := db.ClaimOutbox(ctx, chat, time.Hour)
 	if err != nil || res != postgres.OutboxClaimed || row.ID != second.ID {
 		t.Fatalf("claim after the head was sent: %+v %v %v, want the second reply", row, res, err)
 	}
-	if more, err := db.MarkOutboxSentMore(ctx, second.ID, 0); err != nil || more {
+	if more, err := db.MarkOutboxSentMore(ctx, second.ID, 0, 0); err != nil || more {
 		t.Errorf("second marked sent: more %v, err %v; want none left", more, err)
 	}
 }
