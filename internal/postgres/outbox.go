@@ -33,7 +33,7 @@ func (db *DB) InsertOutbox(ctx context.Context, chatID, updateID int64, method s
 	defer wrap(&err, "queue reply")
 	err = db.q(ctx).QueryRow(ctx, `
 		INSERT INTO outbox (chat_id, update_id, method, payload, created_at, next_attempt_at)
-		VALUES ($1, nullif($2, 0), $3, $4, $5, $5) RETURNING id`,
+		VALUES ($1, nullif($2::bigint, 0), $3, $4, $5, $5) RETURNING id`,
 		chatID, updateID, method, payload, db.now()).Scan(&id)
 	return id, err
 }
@@ -196,7 +196,7 @@ func (db *DB) MarkOutboxSentMore(ctx context.Context, id, messageID int64, push 
 		WITH paced AS (
 			UPDATE chat_pacing SET next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $4))
 			 WHERE $4::float8 > 0 AND chat_id = (SELECT chat_id FROM outbox WHERE id = $1))
-		UPDATE outbox o SET status = 'sent', message_id = nullif($2, 0), sent_at = $3, lease_until = NULL, last_error = NULL,
+		UPDATE outbox o SET status = 'sent', message_id = nullif($2::bigint, 0), sent_at = $3, lease_until = NULL, last_error = NULL,
 		 payload = payload - 'file' WHERE id = $1
 		RETURNING EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id AND x.status IN ('pending', 'sending') AND x.id <> o.id)`,
 		id, messageID, db.now(), push.Seconds()).Scan(&more)
