@@ -24,7 +24,7 @@ type DispatchStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	InSavepoint(ctx context.Context, fn func(ctx context.Context) error) error
 	ClaimChats(ctx context.Context, now time.Time, limit, perChat int) ([]postgres.InboxChat, int, error)
-	FinishChats(ctx context.Context, done []int64, failed []postgres.UpdateFailure, chats []postgres.ChatOutcome) error
+	FinishChats(ctx context.Context, done []int64, failed []postgres.UpdateFailure, chats []postgres.ChatOutcome) ([]int64, error)
 	MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) error
 	PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Time) (int64, error)
 }
@@ -309,7 +309,8 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 		if err != nil {
 			return err
 		}
-		return d.store.FinishChats(ctx, b.done, b.failed, b.outcomes)
+		_, err = d.store.FinishChats(ctx, b.done, b.failed, b.outcomes)
+		return err
 	})
 	r := txResult{claimed: len(chats) > 0}
 	var hf *handlerFailed
