@@ -24,7 +24,7 @@ type DispatchStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	InSavepoint(ctx context.Context, fn func(ctx context.Context) error) error
 	ClaimChats(ctx context.Context, now time.Time, limit, perChat int) ([]postgres.InboxChat, int, error)
-	FinishChats(ctx context.Context, done []int64, failed []postgres.UpdateFailure, chats []postgres.ChatOutcome) error
+	FinishChats(ctx context.Context, done []int64, failed []postgres.UpdateFailure, chats []postgres.ChatOutcome) ([]int64, error)
 	MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) error
 	PurgeUpdates(ctx context.Context, doneBefore, parkedBefore time.Time) (int64, error)
 }
@@ -236,7 +236,8 @@ type batch struct {
 	outcomes []postgres.ChatOutcome
 	errs     map[int64]error // the handler errors of failed, by update id
 	updates  map[int64]postgres.InboxUpdate
-	leftover bool // a chat was left with updates due now
+	leftover bool    // a chat was left with updates due now
+	again    []int64 // chats that got an update while held (still due)
 }
 
 // handlerFailed ends an optimistic transaction in which a handler failed.
@@ -257,7 +258,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (bool, error) {
 }
 
 // runOnce is RunOnce for the workers: it reports whether more work may be
-// due at once (the claim was full, or a chat was left with updates due).
+// due at once (the claim was full, a chat was left with updates due, or a
+// chat got an update while this transaction held it, which no other worker
+// could claim meanwhile).
 func (d *Dispatcher) runOnce(ctx context.Context) (bool, error) {
 	r, err := d.once(ctx)
 	return r.more, err
@@ -309,7 +312,8 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 		if err != nil {
 			return err
 		}
-		return d.store.FinishChats(ctx, b.done, b.failed, b.outcomes)
+		b.again, err = d.store.FinishChats(ctx, b.done, b.failed, b.outcomes)
+		return err
 	})
 	r := txResult{claimed: len(chats) > 0}
 	var hf *handlerFailed
@@ -331,7 +335,7 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 		}
 		r.more = true
 	} else {
-		r.more = b.leftover
+		r.more = b.leftover || len(b.again) > 0
 		if len(chats) == limit && waiting {
 			// More chats are due: bring one more worker in, so a burst
 			// fans out without every commit waking all.

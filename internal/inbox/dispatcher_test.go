@@ -241,3 +241,36 @@ func handledIDs(t *testing.T, pool *pgxpool.Pool) []int64 {
 	}
 	return ids
 }
+
+// An update that arrives while its chat's previous one is being handled is
+// handled as soon as that transaction commits, by the worker that held the
+// chat: nobody can claim the chat meanwhile, and waiting for the next poll
+// (an hour here) would leave the user without an answer.
+func TestDispatcherTakesAnUpdateThatArrivedWhileHeld(t *testing.T) {
+	ctx := context.Background()
+	pool, db := setup(t)
+	if _, err := db.InsertUpdates(ctx, []postgres.InboxUpdate{update(1, 5, "first")}); err != nil {
+		t.Fatal(err)
+	}
+	inFirst, release := make(chan struct{}), make(chan struct{})
+	h := inbox.HandlerFunc(func(ctx context.Context, u *models.Update) error {
+		if u.Message.Text == "first" {
+			close(inFirst)
+			<-release
+		}
+		return record(ctx, u)
+	})
+	// No pool: no NOTIFY wakes a worker; only the poll would, once an hour.
+	d := inbox.NewDispatcher(db, h, nil, inbox.DispatcherOptions{Workers: 2, PollInterval: time.Hour, Logger: quiet()})
+	stop := runFor(t, ctx, d.Run)
+	defer stop()
+	<-inFirst
+	if _, err := db.InsertUpdates(ctx, []postgres.InboxUpdate{update(2, 5, "second")}); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	waitFor(t, "the second update handled", 5*time.Second, func() bool { return len(handledIDs(t, pool)) == 2 })
+	if got := handledIDs(t, pool); fmt.Sprint(got) != "[1 2]" {
+		t.Fatalf("handled %v, want [1 2]", got)
+	}
+}

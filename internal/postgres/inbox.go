@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // InboxChannel is the LISTEN/NOTIFY channel InsertUpdates signals on, so
@@ -90,11 +92,11 @@ type InboxChat struct {
 
 // ClaimChats takes up to limit due chats that no other transaction holds
 // and returns them with up to perChat pending updates each (inbox_claim in
-// migrations/004_inbound.sql: one round trip). It must run inside InTx:
-// each chat is held by an advisory lock until the transaction ends, so no
-// worker of any replica takes it meanwhile, and its updates are read after
-// the lock is held, so they include everything a previous holder
-// committed.
+// migrations/016_inbox_claim_due.sql, with generic plans since 019: one
+// round trip). It must run inside InTx: each chat is held by an advisory
+// lock until the transaction ends, so no worker of any replica takes it
+// meanwhile, and its updates are read after the lock is held, so they
+// include everything a previous holder committed.
 //
 // due is how many chats were due when the claim looked, those other
 // workers hold included (at most the claim's window; 0 when it took none).
@@ -167,9 +169,12 @@ type ChatOutcome struct {
 }
 
 // FinishChats records, in the context's transaction, the updates processed
-// (done), the failed attempts and the chats' next due times, in one
-// statement.
-func (db *DB) FinishChats(ctx context.Context, done []int64, failed []UpdateFailure, chats []ChatOutcome) (err error) {
+// (done), the failed attempts and the chats' next due times (inbox_finish
+// in migrations/019_inbox_plans.sql: one round trip, generic plans). It
+// returns the chats that were to become idle but got an update since their
+// Seq was read: they are still due, and their holder may take them again
+// at once.
+func (db *DB) FinishChats(ctx context.Context, done []int64, failed []UpdateFailure, chats []ChatOutcome) (again []int64, err error) {
 	defer wrap(&err, "finish chats")
 	fIDs := make([]int64, len(failed))
 	fCauses := make([]string, len(failed))
@@ -178,6 +183,7 @@ func (db *DB) FinishChats(ctx context.Context, done []int64, failed []UpdateFail
 	for i, f := range failed {
 		fIDs[i], fCauses[i], fNext[i], fPark[i] = f.UpdateID, f.Cause, f.Next, f.Park
 	}
+	// In chat order, as InsertUpdates files chats: the two never deadlock.
 	slices.SortFunc(chats, func(a, b ChatOutcome) int { return cmp.Compare(a.ChatID, b.ChatID) })
 	cIDs := make([]int64, len(chats))
 	cSeqs := make([]int64, len(chats))
@@ -186,24 +192,12 @@ func (db *DB) FinishChats(ctx context.Context, done []int64, failed []UpdateFail
 	for i, c := range chats {
 		cIDs[i], cSeqs[i], cIdle[i], cDue[i] = c.ChatID, c.Seq, c.Idle, c.Due
 	}
-	_, err = db.q(ctx).Exec(ctx, `
-		WITH done AS (
-			UPDATE update_inbox SET status = 'done', processed_at = $1, last_error = NULL
-			 WHERE update_id = ANY($2::bigint[]) AND status = 'pending'),
-		failed AS (
-			UPDATE update_inbox u
-			   SET attempts = u.attempts + 1, last_error = f.cause, next_attempt_at = f.next,
-			       status = CASE WHEN f.park THEN 'parked' ELSE 'pending' END,
-			       processed_at = CASE WHEN f.park THEN $1::timestamptz END
-			  FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::bool[]) AS f(id, cause, next, park)
-			 WHERE u.update_id = f.id AND u.status = 'pending')
-		UPDATE inbox_chats c
-		   SET due_at = CASE WHEN NOT v.idle THEN v.due WHEN c.seq = v.seq THEN 'infinity' ELSE c.due_at END
-		  FROM (SELECT * FROM unnest($7::bigint[], $8::bigint[], $9::bool[], $10::timestamptz[]) ORDER BY 1)
-		       AS v(chat, seq, idle, due)
-		 WHERE c.chat_id = v.chat`,
+	rows, err := db.q(ctx).Query(ctx, `SELECT * FROM inbox_finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		db.now(), done, fIDs, fCauses, fNext, fPark, cIDs, cSeqs, cIdle, cDue)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
 // MarkUpdateFailed records a failed attempt on its own (when the
@@ -212,7 +206,8 @@ func (db *DB) FinishChats(ctx context.Context, done []int64, failed []UpdateFail
 // the update's retry time itself.
 func (db *DB) MarkUpdateFailed(ctx context.Context, updateID int64, cause string, next time.Time, park bool) (err error) {
 	defer wrap(&err, "mark update failed")
-	return db.FinishChats(ctx, nil, []UpdateFailure{{UpdateID: updateID, Cause: cause, Next: next, Park: park}}, nil)
+	_, err = db.FinishChats(ctx, nil, []UpdateFailure{{UpdateID: updateID, Cause: cause, Next: next, Park: park}}, nil)
+	return err
 }
 
 // PurgeUpdates deletes processed updates older than doneBefore and parked
