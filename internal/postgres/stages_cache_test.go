@@ -27,7 +27,9 @@ func TestPipelineCacheShowsChangesWithinItsTTL(t *testing.T) {
 		}
 		return s.Names["en"]
 	}
-	names := func(en string) map[string]string { return map[string]string{"en": en, "fa": en + " fa", "ar": en + " ar"} }
+	names := func(en string) map[string]string {
+		return map[string]string{"en": en, "fa": en + " fa", "ar": en + " ar"}
+	}
 	ladder, err := db.PipelineStages(ctx, crm.TemplateLadder)
 	if err != nil || len(ladder) != 10 {
 		t.Fatalf("ladder: %d stages, %v", len(ladder), err)
