@@ -176,7 +176,8 @@ func (b *Bot) onOutcome(r *req, args []string) error {
 	}
 	cf := loadFlow[callFlow](st)
 	cid := int64(cf.Customer)
-	if _, err := r.loadEditable(cid); err != nil {
+	c, err := r.loadEditable(cid)
+	if err != nil {
 		return err
 	}
 	a, err := b.activities.LogActivity(r.ctx, crm.Activity{CustomerID: cid, StaffID: r.staff.ID,
@@ -188,8 +189,7 @@ func (b *Bot) onOutcome(r *req, args []string) error {
 	if err := r.setState(flowLog, "details", flowMap(cf)); err != nil {
 		return err
 	}
-	st = r.st
-	if err := b.showDetails(r, st, true); err != nil {
+	if err := b.showLogged(r, r.st, a, c, true); err != nil {
 		return err
 	}
 	if a.Kind == crm.ActivityVisit {
@@ -212,6 +212,12 @@ func (b *Bot) showDetails(r *req, st *State, edit bool) error {
 	if err != nil {
 		return err
 	}
+	return b.showLogged(r, st, a, c, edit)
+}
+
+// showLogged is showDetails for activity a of customer c, already loaded
+// (and c checked editable) by the caller.
+func (b *Bot) showLogged(r *req, st *State, a crm.Activity, c crm.Customer, edit bool) error {
 	text := r.activitySummary(a, c.Name)
 	if st.Flow == flowLog {
 		open, err := b.activities.OpenFollowUpsOf(r.ctx, c.ID, r.staff.ID)

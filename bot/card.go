@@ -57,7 +57,7 @@ func (b *Bot) showCard(r *req, c crm.Customer, edit bool) error {
 
 // cardText is the card's body, in the user's language, calendar and digits.
 func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
-	next, dates, err := b.customers.CustomerCardInfo(r.ctx, c.ID)
+	info, err := b.customers.CustomerCardInfo(r.ctx, c.ID)
 	if err != nil {
 		return "", err
 	}
@@ -86,7 +86,7 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 		lines = append(lines, r.t("card.owner", map[string]any{"Owner": esc(c.OwnerName)}))
 	}
 	lines = append(lines, r.chatStatusLine(c))
-	lines = append(lines, r.contactLines(c, next, stage)...)
+	lines = append(lines, r.contactLines(c, info.Next, stage)...)
 	if len(c.Tags) > 0 {
 		// Each tag is isolated (a Latin tag keeps its own direction), and the
 		// list is cut between tags, never inside an escaped one.
@@ -108,17 +108,15 @@ func (b *Bot) cardText(r *req, c crm.Customer) (string, error) {
 	if c.RelationshipLevel > 0 {
 		lines = append(lines, r.t("card.relationship", map[string]any{"Level": r.t("card.level."+strconv.Itoa(c.RelationshipLevel), nil)}))
 	}
-	value, err := b.valueLines(r, c)
-	if err != nil {
-		return "", err
+	if info.HasValue {
+		value, err := b.valueLines(r, c)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, value...)
 	}
-	lines = append(lines, value...)
-	profile, err := b.profileLines(r, c)
-	if err != nil {
-		return "", err
-	}
-	lines = append(lines, profile...)
-	lines = append(lines, r.dateLines(dates)...)
+	lines = append(lines, r.profileLines(info)...)
+	lines = append(lines, r.dateLines(info.Dates)...)
 	return joinWithin(lines, maxCardRunes), nil
 }
 

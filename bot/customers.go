@@ -31,9 +31,10 @@ type CustomerStore interface {
 	// SearchCustomers returns one page of the customers viewer may see that
 	// match query, best first, and the total.
 	SearchCustomers(ctx context.Context, viewer crm.Staff, query string, limit, offset int) ([]crm.Customer, int, error)
-	// CustomerCardInfo returns the earliest open follow-up (zero ID: none)
-	// and the important dates of a customer.
-	CustomerCardInfo(ctx context.Context, customerID int64) (crm.FollowUp, []crm.ImportantDate, error)
+	// CustomerCardInfo returns what a customer's card shows besides the
+	// customer: the next follow-up, dates, qualification, interests and
+	// whether there is a value to show.
+	CustomerCardInfo(ctx context.Context, customerID int64) (crm.CardInfo, error)
 	Stage(ctx context.Context, id int64) (crm.Stage, error)
 	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
 	StaffList(ctx context.Context, activeOnly bool) ([]crm.Staff, error)

@@ -36,10 +36,12 @@ func closingDone(st *State) (int64, bool) {
 // closeOpenFollowUps settles what the flow's contact fulfilled before the
 // next step is recorded: after Done, that follow-up; after a logged call or
 // visit, the rep's open follow-ups with the customer (the promised contact
-// has happened). It returns the follow-up closed by Done (0 otherwise).
-func (b *Bot) closeOpenFollowUps(r *req, st *State, cid int64) (int64, error) {
+// has happened). c is the flow's customer, loaded and checked by the
+// caller. It returns the follow-up closed by Done (0 otherwise).
+func (b *Bot) closeOpenFollowUps(r *req, st *State, c crm.Customer) (int64, error) {
+	cid := c.ID
 	if fid, ok := closingDone(st); ok {
-		if _, err := b.followUpToChange(r, fid); err != nil {
+		if _, err := b.followUpOf(r, fid, c); err != nil {
 			return 0, err
 		}
 		return fid, b.followups.CompleteFollowUp(r.ctx, fid, r.staff.ID)

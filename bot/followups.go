@@ -103,12 +103,21 @@ func (b *Bot) followUpMessage(r *req, st *State) error {
 // followUpToChange loads a follow-up the user may act on: its customer is
 // theirs to change, and it is assigned to them unless they manage.
 func (b *Bot) followUpToChange(r *req, fid int64) (crm.FollowUp, error) {
+	return b.followUpOf(r, fid, crm.Customer{})
+}
+
+// followUpOf is followUpToChange when the caller has just loaded customer
+// c and checked that the user may change it: a follow-up of c needs no
+// second look at its customer.
+func (b *Bot) followUpOf(r *req, fid int64, c crm.Customer) (crm.FollowUp, error) {
 	f, err := b.followups.FollowUp(r.ctx, fid)
 	if err != nil {
 		return f, err
 	}
-	if _, err := r.loadEditable(f.CustomerID); err != nil {
-		return f, err
+	if c.ID == 0 || f.CustomerID != c.ID {
+		if _, err := r.loadEditable(f.CustomerID); err != nil {
+			return f, err
+		}
 	}
 	if f.AssigneeID != r.staff.ID && r.staff.Role == crm.RoleRep {
 		return f, crm.Errorf(crm.EForbidden, "follow-up %d is not assigned to staff %d", fid, r.staff.ID)

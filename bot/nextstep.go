@@ -139,7 +139,7 @@ func (b *Bot) finishWithoutFollowUp(r *req, st *State) error {
 	if err != nil {
 		return err
 	}
-	done, err := b.closeOpenFollowUps(r, st, cid)
+	done, err := b.closeOpenFollowUps(r, st, c)
 	if err != nil {
 		return err
 	}
@@ -223,12 +223,12 @@ func (b *Bot) applyDue(r *req, st *State, due time.Time) error {
 	}
 	var f crm.FollowUp
 	if fid := int64(cf.FollowUp); fid != 0 && !cf.Closing {
-		if _, err := b.followUpToChange(r, fid); err != nil {
+		if _, err := b.followUpOf(r, fid, c); err != nil {
 			return err
 		}
 		f, err = b.followups.RescheduleFollowUp(r.ctx, fid, due, false, r.staff.ID)
 	} else {
-		done, cerr := b.closeOpenFollowUps(r, st, cid)
+		done, cerr := b.closeOpenFollowUps(r, st, c)
 		if cerr != nil {
 			return cerr
 		}

@@ -11,7 +11,8 @@ import (
 
 // valueLines say on the card what the customer's invoices show: lifetime
 // value, value segment, buying rhythm, and the risk flag with its reason
-// (how long since the last invoice, against their usual interval).
+// (how long since the last invoice, against their usual interval). The
+// card asks only when the customer has a value row (crm.CardInfo.HasValue).
 func (b *Bot) valueLines(r *req, c crm.Customer) ([]string, error) {
 	p, err := b.policy(r)
 	if err != nil {

@@ -30,27 +30,19 @@ func (r *req) bandLabel(band, currency string) string {
 }
 
 // profileLines are the card's qualification and interest lines.
-func (b *Bot) profileLines(r *req, c crm.Customer) ([]string, error) {
+func (r *req) profileLines(info crm.CardInfo) []string {
 	var out []string
-	q, err := b.qualify.Qualification(r.ctx, c.ID)
-	switch {
-	case err == nil && !q.Empty():
-		out = append(out, r.qualLines(q)...)
-	case err != nil && !crm.IsCode(err, crm.ENotFound):
-		return nil, err
+	if !info.Qualification.Empty() {
+		out = append(out, r.qualLines(info.Qualification)...)
 	}
-	is, err := b.interests.Interests(r.ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	if len(is) > 0 {
+	if len(info.Interests) > 0 {
 		var items []string
-		for _, i := range is {
+		for _, i := range info.Interests {
 			items = append(items, r.interestText(i))
 		}
 		out = append(out, r.t("interest.card", map[string]any{"Items": strings.Join(items, r.t("interest.sep", nil))}))
 	}
-	return out, nil
+	return out
 }
 
 // qualLines say when and by whom c was qualified and what was answered.

@@ -95,7 +95,7 @@ func (b *Bot) showStageMenu(r *req, c crm.Customer, _ []string) error {
 // stageMove builds and validates a move of c to stage sid. A customer in
 // a stage of a pipeline no longer active enters the active one.
 func (b *Bot) stageMove(r *req, c crm.Customer, sid int64) (crm.StageMove, error) {
-	m := crm.StageMove{CustomerID: c.ID}
+	m := crm.StageMove{CustomerID: c.ID, IntoActive: true}
 	to, err := b.stages.Stage(r.ctx, sid)
 	if err != nil {
 		return m, err

@@ -26,6 +26,10 @@ import (
 	"github.com/telecrm/crmbot/internal/postgres"
 )
 
+// pipelineCacheTTL is how old the stages and the active pipeline a replica
+// answers from may be: an admin's change on another replica shows within it.
+const pipelineCacheTTL = 2 * time.Second
+
 // appOptions are the knobs of one bot process beyond its configuration:
 // tests and the demo inject a clock and faster intervals.
 type appOptions struct {
@@ -77,7 +81,7 @@ func newApp(ctx context.Context, cfg config.Config, o appOptions) (*app, error) 
 		return nil, err
 	}
 	a.pool = pool
-	a.db = postgres.New(pool, postgres.WithClock(now))
+	a.db = postgres.New(pool, postgres.WithClock(now), postgres.WithPipelineCache(pipelineCacheTTL))
 	a.api = delivery.NewClient(cfg.APIURL, cfg.BotToken, nil)
 	if a.username, err = getMe(ctx, a.api, a.log); err != nil {
 		pool.Close()

@@ -110,3 +110,16 @@ func validPersonality(p string) bool {
 
 // Deleted reports whether the customer was soft-deleted.
 func (c Customer) Deleted() bool { return !c.DeletedAt.IsZero() }
+
+// CardInfo is what a customer's card shows besides the customer: the
+// earliest open follow-up (zero ID: none), the important dates, what was
+// recorded when they were qualified (zero: never), their interests, and
+// whether they have a value row (bought or were quoted something: only
+// then has the card value lines).
+type CardInfo struct {
+	Next          FollowUp
+	Dates         []ImportantDate
+	Qualification Qualification
+	Interests     []Interest
+	HasValue      bool
+}

@@ -51,6 +51,10 @@ type StageMove struct {
 	From, To   Stage
 	ReasonCode string // a preset such as "price" or "no_budget"; optional
 	ReasonText string // free text; optional
+	// IntoActive says To must be a stage of the active pipeline, as for
+	// a user's move (ladder automation moves within the ladder whatever
+	// is active). The store checks it when it writes the move.
+	IntoActive bool
 }
 
 // ReasonPresets are the quick reasons offered for side exits and losses.

@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -254,37 +256,105 @@ func (db *DB) AssignCustomer(ctx context.Context, customerID, from, to, by int64
 }
 
 // CustomerCardInfo returns what a customer's card shows besides the
-// customer: the earliest open follow-up (zero ID: none) and the important
-// dates.
-func (db *DB) CustomerCardInfo(ctx context.Context, customerID int64) (next crm.FollowUp, dates []crm.ImportantDate, err error) {
+// customer (crm.CardInfo), in one statement: the card is the screen shown
+// most, and its five look-ups were five round trips.
+func (db *DB) CustomerCardInfo(ctx context.Context, customerID int64) (info crm.CardInfo, err error) {
 	defer wrap(&err, "customer card info")
-	tx := db.q(ctx)
-	var note *string
-	err = tx.QueryRow(ctx, `SELECT id, assignee_id, due_at, note FROM follow_ups
-		WHERE customer_id = $1 AND status = 'open' ORDER BY due_at, id LIMIT 1`, customerID).
-		Scan(&next.ID, &next.AssigneeID, &next.DueAt, &note)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		next, err = crm.FollowUp{}, nil
-	case err != nil:
-		return next, nil, err
-	default:
-		next.CustomerID, next.Status = customerID, crm.FollowUpOpen
+	var (
+		next                    *int64
+		assignee                int64
+		due, qualAt, qualUpdate *time.Time
+		note                    *string
+		dates, interests        []byte
+		qualified               bool
+		help, need, ongoing     string
+		lat, lon                *float64
+	)
+	q := &info.Qualification
+	err = db.q(ctx).QueryRow(ctx, `SELECT f.id, coalesce(f.assignee_id, 0), f.due_at, f.note,
+			(SELECT json_agg(json_build_object('id', d.id, 'kind', d.kind, 'label', coalesce(d.label, ''), 'calendar', d.calendar,
+					'month', d.month, 'day', d.day, 'year', coalesce(d.year, 0)) ORDER BY d.month, d.day, d.id)
+				FROM important_dates d WHERE d.customer_id = $1),
+			(SELECT json_agg(json_build_object('id', i.id, 'name', i.name, 'quantity', coalesce(i.quantity, 0), 'unit', i.unit,
+					'period', i.period, 'created_us', (extract(epoch FROM i.created_at) * 1000000)::bigint) ORDER BY i.created_at, i.id)
+				FROM customer_interests i WHERE i.customer_id = $1),
+			EXISTS (SELECT FROM customer_values v WHERE v.customer_id = $1),
+			q.customer_id IS NOT NULL, coalesce(q.can_help, ''), coalesce(q.needs_us, ''), coalesce(q.ongoing, ''),
+			coalesce(q.revenue_band, ''), coalesce(q.revenue_currency, ''), q.latitude, q.longitude,
+			coalesce(q.qualified_by, 0), coalesce(s.display_name, ''), q.qualified_at, q.updated_at
+		FROM (SELECT) one
+		LEFT JOIN LATERAL (SELECT id, assignee_id, due_at, note FROM follow_ups
+			WHERE customer_id = $1 AND status = 'open' ORDER BY due_at, id LIMIT 1) f ON true
+		LEFT JOIN customer_qualifications q ON q.customer_id = $1
+		LEFT JOIN staff s ON s.id = q.qualified_by`, customerID).
+		Scan(&next, &assignee, &due, &note, &dates, &interests, &info.HasValue,
+			&qualified, &help, &need, &ongoing, &q.RevenueBand, &q.RevenueCurrency, &lat, &lon, &q.By, &q.ByName, &qualAt, &qualUpdate)
+	if err != nil {
+		return info, err
+	}
+	if next != nil {
+		info.Next = crm.FollowUp{ID: *next, CustomerID: customerID, AssigneeID: assignee, DueAt: *due, Status: crm.FollowUpOpen}
 		if note != nil {
-			next.Note = *note
+			info.Next.Note = *note
 		}
 	}
-	rows, err := tx.Query(ctx, `SELECT id, kind, coalesce(label, ''), calendar, month, day, coalesce(year, 0)
-		FROM important_dates WHERE customer_id = $1 ORDER BY month, day, id`, customerID)
-	if err != nil {
-		return next, nil, err
+	if qualified {
+		q.CustomerID, q.At, q.UpdatedAt = customerID, *qualAt, *qualUpdate
+		q.CanHelp, q.NeedsUs, q.Ongoing = crm.Answer(help), crm.Answer(need), crm.Answer(ongoing)
+		if lat != nil && lon != nil {
+			q.HasLocation, q.Latitude, q.Longitude = true, *lat, *lon
+		}
+	} else {
+		*q = crm.Qualification{}
 	}
-	dates, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.ImportantDate, error) {
-		d := crm.ImportantDate{CustomerID: customerID}
-		var m, day int16
-		err := row.Scan(&d.ID, &d.Kind, &d.Label, &d.Calendar, &m, &day, &d.Year)
-		d.Month, d.Day = int(m), int(day)
-		return d, err
-	})
-	return next, dates, err
+	if info.Dates, err = cardDates(dates, customerID); err != nil {
+		return info, err
+	}
+	info.Interests, err = cardInterests(interests, customerID)
+	return info, err
+}
+
+// cardDates decodes the important dates CustomerCardInfo aggregated.
+func cardDates(raw []byte, customerID int64) ([]crm.ImportantDate, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	var ds []struct {
+		ID              int64
+		Kind            crm.ImportantDateKind
+		Label, Calendar string
+		Month, Day      int
+		Year            int
+	}
+	if err := json.Unmarshal(raw, &ds); err != nil {
+		return nil, fmt.Errorf("decode important dates: %w", err)
+	}
+	out := make([]crm.ImportantDate, len(ds))
+	for i, d := range ds {
+		out[i] = crm.ImportantDate{ID: d.ID, CustomerID: customerID, Kind: d.Kind, Label: d.Label, Calendar: d.Calendar,
+			Month: d.Month, Day: d.Day, Year: d.Year}
+	}
+	return out, nil
+}
+
+// cardInterests decodes the interests CustomerCardInfo aggregated.
+func cardInterests(raw []byte, customerID int64) ([]crm.Interest, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	var is []struct {
+		ID                 int64
+		Name, Unit, Period string
+		Quantity           int
+		CreatedUS          int64 `json:"created_us"`
+	}
+	if err := json.Unmarshal(raw, &is); err != nil {
+		return nil, fmt.Errorf("decode interests: %w", err)
+	}
+	out := make([]crm.Interest, len(is))
+	for i, x := range is {
+		out[i] = crm.Interest{ID: x.ID, CustomerID: customerID, Name: x.Name, Quantity: x.Quantity, Unit: x.Unit,
+			Period: x.Period, CreatedAt: time.UnixMicro(x.CreatedUS)}
+	}
+	return out, nil
 }

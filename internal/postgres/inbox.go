@@ -274,6 +274,7 @@ func (db *DB) InSavepoint(ctx context.Context, fn func(ctx context.Context) erro
 	}
 	if outer, ok := ctx.Value(hooksKey{}).(*commitHooks); ok {
 		outer.fns = append(outer.fns, hooks.fns...)
+		outer.pipelineWritten = outer.pipelineWritten || hooks.pipelineWritten
 	}
 	return nil
 }

@@ -18,8 +18,9 @@ import (
 
 // DB is the store. It is safe for concurrent use.
 type DB struct {
-	Pool *pgxpool.Pool
-	now  func() time.Time
+	Pool     *pgxpool.Pool
+	now      func() time.Time
+	pipeline *pipelineCache // WithPipelineCache; nil: every read asks the database
 }
 
 // Option configures a DB.

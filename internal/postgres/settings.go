@@ -12,21 +12,38 @@ import (
 )
 
 // ActivePipeline returns the template of the active pipeline (settings
-// "pipeline"; crm.TemplateLadder when unset).
+// "pipeline"; crm.TemplateLadder when unset). With WithPipelineCache it may
+// be up to the cache's ttl old.
 func (db *DB) ActivePipeline(ctx context.Context) (tpl string, err error) {
 	defer wrap(&err, "active pipeline")
+	snap, err := db.pipelineSnap(ctx)
+	if err != nil || snap != nil {
+		return snap.activeTemplate(), err
+	}
+	return activePipeline(ctx, db.q(ctx))
+}
+
+// activePipeline is ActivePipeline read from the database, for writers.
+func activePipeline(ctx context.Context, q Querier) (string, error) {
 	var raw []byte
-	err = db.q(ctx).QueryRow(ctx, `SELECT value FROM settings WHERE key = 'pipeline'`).Scan(&raw)
+	err := q.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'pipeline'`).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return crm.TemplateLadder, nil
 	}
 	if err != nil {
 		return "", err
 	}
+	return pipelineTemplate(raw), nil
+}
+
+// pipelineTemplate decodes the "pipeline" setting: a JSON string, the
+// ladder when it is not one.
+func pipelineTemplate(raw []byte) string {
+	var tpl string
 	if err := json.Unmarshal(raw, &tpl); err != nil || tpl == "" {
-		return crm.TemplateLadder, nil
+		return crm.TemplateLadder
 	}
-	return tpl, nil
+	return tpl
 }
 
 // SetPipeline makes template the active pipeline. Customers keep their
@@ -47,6 +64,7 @@ func (db *DB) SetPipeline(ctx context.Context, template string, by int64) (err e
 		ON CONFLICT (key) DO UPDATE SET value = $1, updated_at = $2`, v, db.now()); err != nil {
 		return err
 	}
+	db.pipelineChanged(ctx)
 	return audit(ctx, tx, by, "settings.pipeline", "settings", 0, map[string]any{"template": template})
 }
 

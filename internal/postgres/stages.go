@@ -13,26 +13,44 @@ import (
 
 const stageColumns = `id, template, key, position, kind, name_en, name_fa, name_ar, archived`
 
-func scanStage(row pgx.Row) (crm.Stage, error) {
+func scanStage(row pgx.Row, extra ...any) (crm.Stage, error) {
 	var s crm.Stage
 	var kind, en, fa, ar string
-	err := row.Scan(&s.ID, &s.Template, &s.Key, &s.Position, &kind, &en, &fa, &ar, &s.Archived)
+	err := row.Scan(append([]any{&s.ID, &s.Template, &s.Key, &s.Position, &kind, &en, &fa, &ar, &s.Archived}, extra...)...)
 	s.Kind = crm.StageKind(kind)
 	s.Names = map[string]string{"en": en, "fa": fa, "ar": ar}
 	return s, err
 }
 
-// Stage returns a stage by id. crm.ENotFound if there is none.
+// Stage returns a stage by id. crm.ENotFound if there is none. With
+// WithPipelineCache it may be up to the cache's ttl old.
 func (db *DB) Stage(ctx context.Context, id int64) (s crm.Stage, err error) {
 	defer wrap(&err, "stage")
+	snap, err := db.pipelineSnap(ctx)
+	if err != nil {
+		return s, err
+	}
+	if s, ok := snap.stage(id); ok {
+		return s, nil
+	}
 	return scanStage(db.q(ctx).QueryRow(ctx, `SELECT `+stageColumns+` FROM stages WHERE id = $1`, id))
 }
 
 // PipelineStages returns every stage of a template in order, archived ones
-// included (callers skip them where a live stage is needed).
+// included (callers skip them where a live stage is needed). With
+// WithPipelineCache they may be up to the cache's ttl old.
 func (db *DB) PipelineStages(ctx context.Context, template string) (ss []crm.Stage, err error) {
 	defer wrap(&err, "pipeline stages")
-	rows, err := db.q(ctx).Query(ctx, `SELECT `+stageColumns+` FROM stages WHERE template = $1 ORDER BY position, id`, template)
+	snap, err := db.pipelineSnap(ctx)
+	if err != nil || snap != nil {
+		return snap.stages(template), err
+	}
+	return pipelineStages(ctx, db.q(ctx), template)
+}
+
+// pipelineStages is PipelineStages read from the database, for writers.
+func pipelineStages(ctx context.Context, q Querier, template string) ([]crm.Stage, error) {
+	rows, err := q.Query(ctx, `SELECT `+stageColumns+` FROM stages WHERE template = $1 ORDER BY position, id`, template)
 	if err != nil {
 		return nil, err
 	}
@@ -52,17 +70,27 @@ func firstStage(ctx context.Context, tx Querier) (int64, error) {
 // crm.StageMove.Validate) and writes the move to stage_history at at (when
 // the user sent it) with its reason, and to the audit log. If the customer
 // is no longer in m.From it is crm.EConflict: someone moved it meanwhile.
+// The target is checked as the move is written, whatever the caller read
+// (a cached pipeline may be seconds old): archived meanwhile, or with
+// m.IntoActive no longer in the active pipeline, it is crm.EStale.
 func (db *DB) MoveCustomerStage(ctx context.Context, m crm.StageMove, by int64, at time.Time) (err error) {
 	defer wrap(&err, "move customer stage")
 	return db.InTx(ctx, func(ctx context.Context) error {
 		tx := db.q(ctx)
 		var from int64
-		if err := tx.QueryRow(ctx, `SELECT stage_id FROM customers WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
-			m.CustomerID).Scan(&from); err != nil {
+		var live bool
+		if err := tx.QueryRow(ctx, `SELECT c.stage_id, EXISTS (SELECT FROM stages s WHERE s.id = $2 AND s.template = $3 AND NOT s.archived
+				AND (NOT $4 OR s.template = coalesce((SELECT CASE WHEN jsonb_typeof(value) = 'string' THEN nullif(value #>> '{}', '') END
+					FROM settings WHERE key = 'pipeline'), $5)))
+			FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL FOR UPDATE OF c`,
+			m.CustomerID, m.To.ID, m.To.Template, m.IntoActive, crm.TemplateLadder).Scan(&from, &live); err != nil {
 			return err
 		}
 		if m.From.ID != 0 && from != m.From.ID {
 			return crm.Errorf(crm.EConflict, "customer is no longer in stage %d", m.From.ID)
+		}
+		if !live {
+			return crm.Errorf(crm.EStale, "stage %d is not in the active pipeline", m.To.ID)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE customers SET stage_id = $2, updated_at = $3 WHERE id = $1`,
 			m.CustomerID, m.To.ID, db.now()); err != nil {
@@ -105,6 +133,7 @@ func (db *DB) RenameStage(ctx context.Context, id int64, names map[string]string
 	if tag.RowsAffected() == 0 {
 		return crm.Errorf(crm.ENotFound, "stage %d", id)
 	}
+	db.pipelineChanged(ctx)
 	return audit(ctx, tx, by, "stage.rename", "stage", id, map[string]any{"names": names})
 }
 
@@ -128,6 +157,7 @@ func (db *DB) AddStage(ctx context.Context, template string, names map[string]st
 		if err != nil {
 			return err
 		}
+		db.pipelineChanged(ctx)
 		return audit(ctx, tx, by, "stage.add", "stage", s.ID, map[string]any{"template": template})
 	})
 	return s, err
@@ -166,6 +196,7 @@ func (db *DB) ShiftStage(ctx context.Context, id int64, delta int, by int64) (er
 			s.ID, pos, s.Position, other); err != nil {
 			return err
 		}
+		db.pipelineChanged(ctx)
 		return audit(ctx, tx, by, "stage.reorder", "stage", id, map[string]any{"delta": delta})
 	})
 }
@@ -191,6 +222,7 @@ func (db *DB) ArchiveStage(ctx context.Context, id int64, by int64) (err error) 
 		if tag.RowsAffected() == 0 {
 			return crm.Errorf(crm.ENotFound, "live stage %d", id)
 		}
+		db.pipelineChanged(ctx)
 		return audit(ctx, tx, by, "stage.archive", "stage", id, nil)
 	})
 }

@@ -23,11 +23,12 @@ func (db *DB) ImportDirectory(ctx context.Context) (d transfer.Directory, err er
 	if d.Staff, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Staff, error) { return scanStaff(row) }); err != nil {
 		return d, err
 	}
-	tpl, err := db.ActivePipeline(ctx)
+	// Read, not cached: an import writes customers into these stages.
+	tpl, err := activePipeline(ctx, db.q(ctx))
 	if err != nil {
 		return d, err
 	}
-	d.Stages, err = db.PipelineStages(ctx, tpl)
+	d.Stages, err = pipelineStages(ctx, db.q(ctx), tpl)
 	return d, err
 }
 

@@ -44,8 +44,12 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 type hooksKey struct{}
 
 // commitHooks are the functions to run once a transaction (or, for a
-// savepoint's, its enclosing transaction) has committed.
-type commitHooks struct{ fns []func() }
+// savepoint's, its enclosing transaction) has committed, and what the
+// transaction changed that a cache must not answer for within it.
+type commitHooks struct {
+	fns             []func()
+	pipelineWritten bool // the stages or the active pipeline (pipelineChanged)
+}
 
 func (h *commitHooks) run() {
 	for _, fn := range h.fns {
