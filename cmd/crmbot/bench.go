@@ -39,6 +39,7 @@ type benchConfig struct {
 	chats    int
 	postRate float64
 	conns    int
+	parts    string // the outbound scenario's parts to run
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,6 +57,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&c.chats, "chats", 500, "chats the inbound updates come from")
 	fs.Float64Var(&c.postRate, "post-rate", 1000, "updates posted per second (inbound); 0 posts as fast as the connections allow")
 	fs.IntVar(&c.conns, "conns", 40, "concurrent webhook connections at most (inbound; Telegram's max_connections)")
+	fs.StringVar(&c.parts, "parts", "raised,telegram,bursts", "the outbound scenario's parts to run, comma-separated")
 	bindMixFlags(fs, &mix)
 	var reps replicasConfig
 	bindReplicasFlags(fs, &reps)
@@ -80,7 +82,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer cl.Close()
 		url = cl.URL("postgres")
-		if withMix {
+		if withMix || c.scenario == "outbound" {
 			if err := preloadStatements(ctx, cl, url); err != nil {
 				return fmt.Errorf("load pg_stat_statements: %w", err)
 			}
