@@ -171,7 +171,7 @@ func newNotifyRig(ctx context.Context, pool *pgxpool.Pool, users int) (*notifyRi
 	n := delivery.NewNotifier(db, sender, nil, benchLog, nil)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, n.Worker())
-	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog, NotifyWorkers: 40})
+	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog})
 	if err != nil {
 		return nil, err
 	}

@@ -324,7 +324,7 @@ func newOutboundRig(ctx context.Context, pool *pgxpool.Pool, limits sandbox.Rate
 	n := delivery.NewNotifier(postgres.New(pool), sender, nil, benchLog, nil)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, n.Worker())
-	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog, NotifyWorkers: 40})
+	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog})
 	if err != nil {
 		return nil, err
 	}
