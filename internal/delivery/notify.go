@@ -23,8 +23,8 @@ const NotifyQueue = "notify"
 // SlowQueue is the River queue of the notifications whose rendering is
 // heavy (Scheduler.Slow): few of them run at once (RiverOptions.SlowWorkers),
 // so that a hundred digests falling due together read their data and draw
-// their charts one or two at a time instead of sixty, and never hold the
-// workers of NotifyQueue that reminders need.
+// their charts one or two at a time instead of all at once on NotifyQueue's
+// hundred workers, and never hold the workers that reminders need.
 const SlowQueue = "notify_slow"
 
 // NotifyArgs is the River job of one notification. Key (the DedupKey) makes
