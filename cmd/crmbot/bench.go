@@ -260,9 +260,13 @@ func benchDrain(ctx context.Context, pool *pgxpool.Pool, c benchConfig, w io.Wri
 		}
 		last[chat] = cl.Time
 	}
-	fmt.Fprintf(w, "drain: %d sent in %.1fs = %.2f msg/s; %d answered 429 (%.2f%%); tightest spacing to one chat %v\n",
+	scopes := map[string]int{} // chat: a chat over its own limit
+	for _, th := range rig.sb.Throttles() {
+		scopes[th.Scope]++
+	}
+	fmt.Fprintf(w, "drain: %d sent in %.1fs = %.2f msg/s; %d answered 429 (%.2f%%, by scope %v); tightest spacing to one chat %v\n",
 		len(ok), elapsed.Seconds(), float64(len(ok)-1)/elapsed.Seconds(), throttled,
-		100*float64(throttled)/float64(len(calls)), minGap.Round(time.Millisecond))
+		100*float64(throttled)/float64(len(calls)), scopes, minGap.Round(time.Millisecond))
 	return nil
 }
 
