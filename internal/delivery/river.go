@@ -23,7 +23,7 @@ type RiverOptions struct {
 	// default 100. With Telegram's limits most of them wait for a send
 	// slot; with the global rate raised they are what keeps 1,000
 	// notifications a second going: River fetches for free workers at
-	// most every notifyFetchCooldown, so the rate is at most the workers
+	// most every fetchCooldown, so the rate is at most the workers
 	// over a job's time plus that wait.
 	NotifyWorkers int
 	// SlowWorkers bounds the notification jobs of SlowQueue worked at once
@@ -48,14 +48,14 @@ type RiverOptions struct {
 	Logger *slog.Logger
 }
 
-// notifyFetchCooldown is the least time between two fetches of a queue's
+// fetchCooldown is the least time between two fetches of each queue's
 // jobs (River's default is 100 ms). A fetch takes a job for every free
 // worker, so W workers fetched for at most every C work at most W / C
 // jobs a second however short the jobs: 40 workers and 50 ms could not
 // pass 800 notifications a second, and 680 was measured
 // (docs/PERFORMANCE.md, "Outbound"). A shorter cooldown means more and
 // smaller fetches only while jobs keep finishing.
-const notifyFetchCooldown = 20 * time.Millisecond
+const fetchCooldown = 20 * time.Millisecond
 
 // NewRiver returns a River client on pool with crmbot's queues and
 // settings. Start it with Start(ctx). A notification due later is a
@@ -90,7 +90,7 @@ func NewRiver(pool *pgxpool.Pool, o RiverOptions) (*river.Client[pgx.Tx], error)
 		},
 		Workers:              o.Workers,
 		PeriodicJobs:         o.PeriodicJobs,
-		FetchCooldown:        notifyFetchCooldown,
+		FetchCooldown:        fetchCooldown,
 		FetchPollInterval:    o.FetchPollInterval,
 		RescueStuckJobsAfter: o.RescueAfter,
 		JobTimeout:           time.Minute,
