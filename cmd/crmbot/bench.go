@@ -39,6 +39,7 @@ type benchConfig struct {
 	chats    int
 	postRate float64
 	conns    int
+	parts    string // the outbound scenario's parts to run
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -56,6 +57,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&c.chats, "chats", 500, "chats the inbound updates come from")
 	fs.Float64Var(&c.postRate, "post-rate", 1000, "updates posted per second (inbound); 0 posts as fast as the connections allow")
 	fs.IntVar(&c.conns, "conns", 40, "concurrent webhook connections at most (inbound; Telegram's max_connections)")
+	fs.StringVar(&c.parts, "parts", "raised,telegram,bursts", "the outbound scenario's parts to run, comma-separated")
 	bindMixFlags(fs, &mix)
 	var reps replicasConfig
 	bindReplicasFlags(fs, &reps)
@@ -80,7 +82,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer cl.Close()
 		url = cl.URL("postgres")
-		if withMix {
+		if withMix || c.scenario == "outbound" {
 			if err := preloadStatements(ctx, cl, url); err != nil {
 				return fmt.Errorf("load pg_stat_statements: %w", err)
 			}
@@ -169,7 +171,7 @@ func newNotifyRig(ctx context.Context, pool *pgxpool.Pool, users int) (*notifyRi
 	n := delivery.NewNotifier(db, sender, nil, benchLog, nil)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, n.Worker())
-	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog, NotifyWorkers: 40})
+	rc, err := delivery.NewRiver(pool, delivery.RiverOptions{Workers: workers, Logger: benchLog})
 	if err != nil {
 		return nil, err
 	}
@@ -258,9 +260,13 @@ func benchDrain(ctx context.Context, pool *pgxpool.Pool, c benchConfig, w io.Wri
 		}
 		last[chat] = cl.Time
 	}
-	fmt.Fprintf(w, "drain: %d sent in %.1fs = %.2f msg/s; %d answered 429 (%.2f%%); tightest spacing to one chat %v\n",
+	scopes := map[string]int{} // chat: a chat over its own limit
+	for _, th := range rig.sb.Throttles() {
+		scopes[th.Scope]++
+	}
+	fmt.Fprintf(w, "drain: %d sent in %.1fs = %.2f msg/s; %d answered 429 (%.2f%%, by scope %v); tightest spacing to one chat %v\n",
 		len(ok), elapsed.Seconds(), float64(len(ok)-1)/elapsed.Seconds(), throttled,
-		100*float64(throttled)/float64(len(calls)), minGap.Round(time.Millisecond))
+		100*float64(throttled)/float64(len(calls)), scopes, minGap.Round(time.Millisecond))
 	return nil
 }
 

@@ -27,13 +27,24 @@ type Client struct {
 
 // NewClient returns a client of the Bot API server at baseURL
 // ("https://api.telegram.org" or the sandbox's URL) for a bot token. A nil
-// httpClient means one with a 60 s timeout (long polls last up to 50 s).
+// httpClient means one with a 60 s timeout (long polls last up to 50 s)
+// that keeps up to idleConns connections to the server open between
+// calls.
 func NewClient(baseURL, token string, httpClient *http.Client) *Client {
 	if httpClient == nil {
-		httpClient = &http.Client{Timeout: 60 * time.Second}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = idleConns, idleConns
+		httpClient = &http.Client{Timeout: 60 * time.Second, Transport: t}
 	}
 	return &Client{base: strings.TrimRight(baseURL, "/") + "/bot" + token + "/", http: httpClient}
 }
+
+// idleConns is how many connections to the Bot API server a client keeps
+// open between calls: as many as the calls that run at once (a replica's
+// notification workers, its outbox's senders), since Go's default of two
+// per host made every call beyond the second dial a new connection (a TLS
+// handshake with Telegram) and close it again.
+const idleConns = 128
 
 // APIError is an answer of the Bot API with ok=false.
 type APIError struct {

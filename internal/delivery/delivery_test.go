@@ -397,3 +397,47 @@ func TestSlotBookingFailureIsTemporary(t *testing.T) {
 		t.Fatalf("%d calls reached Telegram", n)
 	}
 }
+
+// A notification whose worker died after its Bot API call and before its
+// outcome was recorded (its record left 'sending') is probed for when its
+// job runs again: one that reached the chat is recorded with its message
+// id and not sent again; one that never left is sent once.
+func TestNotificationInterruptedAfterItsCallIsProbedNotResent(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, sandbox.RateLimits{Disabled: true}, delivery.SenderOptions{ChatInterval: 10 * time.Millisecond})
+	e.start(t, 11, 12)
+	// Chat 11: the call went through before the "crash". Chat 12: the
+	// worker died before its call.
+	nos := map[int64]delivery.Notification{}
+	delivered := int64(0)
+	for _, chat := range []int64{11, 12} {
+		key := fmt.Sprintf("crash:%d", chat)
+		msg := &delivery.Message{Method: "sendMessage", ChatID: chat, Text: "due today: call Sara"}
+		nos[chat] = delivery.Notification{Kind: "test", ChatID: chat, DedupKey: key, Due: time.Now(), Message: msg}
+		if _, err := e.db.BeginSends(ctx, []postgres.SendBegin{{DedupKey: key, ChatID: chat, Kind: "test"}}); err != nil {
+			t.Fatal(err)
+		}
+		if chat == 11 {
+			sent, err := e.sender.Send(ctx, *msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			delivered = sent.MessageID
+		}
+	}
+	n, _ := notifyEnv(t, e, "r1")
+	for _, chat := range []int64{11, 12} {
+		schedule(t, e.db, n, nos[chat])
+	}
+	for _, chat := range []int64{11, 12} {
+		key := nos[chat].DedupKey
+		waitFor(t, key+" sent", 15*time.Second, func() bool { return sendsStatus(t, e.pool, key) == "sent" })
+		if got := botTexts(e.sb, chat); len(got) != 1 {
+			t.Errorf("chat %d: bot messages %q, want the notification exactly once", chat, got)
+		}
+	}
+	var recorded int64
+	if err := e.pool.QueryRow(ctx, `SELECT telegram_message_id FROM sends WHERE dedup_key = 'crash:11'`).Scan(&recorded); err != nil || recorded != delivered {
+		t.Errorf("crash:11 recorded message %d (%v), want %d, the one the dead worker sent", recorded, err, delivered)
+	}
+}

@@ -23,8 +23,8 @@ const NotifyQueue = "notify"
 // SlowQueue is the River queue of the notifications whose rendering is
 // heavy (Scheduler.Slow): few of them run at once (RiverOptions.SlowWorkers),
 // so that a hundred digests falling due together read their data and draw
-// their charts one or two at a time instead of sixty, and never hold the
-// workers of NotifyQueue that reminders need.
+// their charts one or two at a time instead of all at once on NotifyQueue's
+// hundred workers, and never hold the workers that reminders need.
 const SlowQueue = "notify_slow"
 
 // NotifyArgs is the River job of one notification. Key (the DedupKey) makes
@@ -51,27 +51,43 @@ type Renderer func(ctx context.Context, n Notification) (msg Message, skip bool,
 // NotifyStore is what notifications need of the store (*postgres.DB).
 type NotifyStore interface {
 	StaffByID(ctx context.Context, id int64) (crm.Staff, error)
-	BeginSend(ctx context.Context, dedupKey string, chatID int64, kind string) (postgres.SendRecord, bool, error)
-	FinishSend(ctx context.Context, dedupKey string, chatID int64, kind, status string, messageID int64, cause string) error
+	BeginSends(ctx context.Context, begins []postgres.SendBegin) ([]postgres.SendStart, error)
+	FinishSends(ctx context.Context, outcomes []postgres.SendOutcome) error
 	AbandonSend(ctx context.Context, dedupKey string) error
 	KnownBotMessage(ctx context.Context, chatID, messageID int64) (bool, error)
 	MarkUnreachable(ctx context.Context, chatID int64, reason string) error
-	Unreachable(ctx context.Context, chatID int64) (bool, error)
 }
 
 // Notifier schedules notifications as River jobs and works them: quiet
 // hours, rendering, one send per DedupKey recorded in the sends table, 429
 // snoozed until retry_after, 5xx and network errors retried by River with
 // backoff, 403 marking the chat unreachable with no retry.
+//
+// Each notification's record is written twice: 'sending' (with the
+// chat's message floor) before its Bot API call, so that a worker killed
+// during the call leaves it visibly ambiguous and the retry probes
+// instead of sending again, and its outcome once Telegram answered. The
+// workers' records of the same moment are written together (a batcher: one
+// statement for every begin, one for every outcome, instead of one each),
+// and each worker goes on only once its own is committed.
 type Notifier struct {
 	store     NotifyStore
 	sender    *Sender
 	now       func() time.Time
 	logger    *slog.Logger
 	renderers map[string]Renderer
+	begins    *batcher[postgres.SendBegin, postgres.SendStart]
+	outcomes  *batcher[postgres.SendOutcome, struct{}]
 
 	refused atomic.Int64 // notifications Telegram refused
 }
+
+// The notifier's batches of sends records: at most sendBatchMax records a
+// statement, sendBatchFlights statements of each kind at once.
+const (
+	sendBatchMax     = 200
+	sendBatchFlights = 2
+)
 
 // Refused counts the notifications Telegram refused since start (a bug of
 // ours: the message is never retried).
@@ -92,7 +108,42 @@ func NewNotifier(store NotifyStore, sender *Sender, now func() time.Time, logger
 	for k, r := range renderers {
 		rs[k] = r
 	}
-	return &Notifier{store: store, sender: sender, now: now, logger: logger, renderers: rs}
+	n := &Notifier{store: store, sender: sender, now: now, logger: logger, renderers: rs}
+	n.begins = &batcher[postgres.SendBegin, postgres.SendStart]{
+		run: func(ctx context.Context, bs []postgres.SendBegin) ([]postgres.SendStart, []error) {
+			starts, err := store.BeginSends(ctx, bs)
+			return starts, repeatErr(err, len(bs))
+		},
+		key: func(b postgres.SendBegin) string { return b.DedupKey },
+		max: sendBatchMax, flights: sendBatchFlights,
+	}
+	n.outcomes = &batcher[postgres.SendOutcome, struct{}]{
+		run: func(ctx context.Context, outs []postgres.SendOutcome) ([]struct{}, []error) {
+			return nil, repeatErr(store.FinishSends(ctx, outs), len(outs))
+		},
+		key: func(o postgres.SendOutcome) string { return o.DedupKey },
+		max: sendBatchMax, flights: sendBatchFlights,
+	}
+	return n
+}
+
+// repeatErr is err for each of n requests (nil when err is).
+func repeatErr(err error, n int) []error {
+	if err == nil {
+		return nil
+	}
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
+}
+
+// finish records a notification's outcome (with the other workers' of the
+// moment) and returns once it is committed.
+func (n *Notifier) finish(ctx context.Context, no Notification, status string, messageID int64, cause string) error {
+	_, err := n.outcomes.do(ctx, postgres.SendOutcome{DedupKey: no.DedupKey, ChatID: no.ChatID, Kind: no.Kind, Status: status, MessageID: messageID, Cause: cause})
+	return err
 }
 
 // Scheduler is the planning side of notifications: it inserts their jobs
@@ -217,7 +268,7 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 			return fmt.Errorf("render %s: %w", no.Kind, err)
 		}
 		if skip {
-			return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "skipped", 0, "")
+			return n.finish(ctx, no, "skipped", 0, "")
 		}
 		msg = m
 	case no.Message != nil:
@@ -228,17 +279,16 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 	if msg.ChatID == 0 {
 		msg.ChatID = no.ChatID
 	}
-	prev, found, err := n.store.BeginSend(ctx, no.DedupKey, no.ChatID, no.Kind)
+	start, err := n.begins.do(ctx, postgres.SendBegin{DedupKey: no.DedupKey, ChatID: no.ChatID, Kind: no.Kind})
 	if err != nil {
 		return err
 	}
+	prev, found := start.Prev, start.Found
 	if found && prev.Status != "sending" {
 		return nil // already sent (or final): never twice
 	}
-	if un, err := n.store.Unreachable(ctx, no.ChatID); err != nil {
-		return err
-	} else if un {
-		return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "unreachable", 0, "chat is unreachable")
+	if start.Unreachable {
+		return n.finish(ctx, no, "unreachable", 0, "chat is unreachable")
 	}
 	if found && counted(msg.Method) { // an earlier attempt's outcome is unknown
 		id, ok, err := n.sender.Probe(ctx, no.ChatID, prev.ProbeFloor, msg.InlineMarkup(), func(ctx context.Context, id int64) (bool, error) {
@@ -249,19 +299,19 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 			return err
 		}
 		if ok {
-			return n.store.FinishSend(ctx, no.DedupKey, no.ChatID, no.Kind, "sent", id, "")
+			return n.finish(ctx, no, "sent", id, "")
 		}
 	}
 	sent, err := n.sender.send(ctx, msg, true, false)
 	bg := context.WithoutCancel(ctx)
 	switch {
 	case err == nil:
-		return n.store.FinishSend(bg, no.DedupKey, no.ChatID, no.Kind, "sent", sent.MessageID, "")
+		return n.finish(bg, no, "sent", sent.MessageID, "")
 	case IsUnreachable(err):
 		if err := n.store.MarkUnreachable(bg, no.ChatID, err.Error()); err != nil {
 			return err
 		}
-		return n.store.FinishSend(bg, no.DedupKey, no.ChatID, no.Kind, "unreachable", 0, err.Error())
+		return n.finish(bg, no, "unreachable", 0, err.Error())
 	case IsAmbiguous(err) || ctx.Err() != nil:
 		return err // stays 'sending': the retry probes first
 	case RetryAfter(err) > 0:
@@ -277,7 +327,7 @@ func (n *Notifier) deliver(ctx context.Context, no Notification) error {
 	default:
 		n.refused.Add(1)
 		n.logger.Error("notification refused by telegram", "kind", no.Kind, "method", msg.Method, "dedup_key", no.DedupKey, "err", err)
-		if ferr := n.store.FinishSend(bg, no.DedupKey, no.ChatID, no.Kind, "failed", 0, err.Error()); ferr != nil {
+		if ferr := n.finish(bg, no, "failed", 0, err.Error()); ferr != nil {
 			return ferr
 		}
 		return river.JobCancel(err)

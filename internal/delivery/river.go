@@ -20,7 +20,11 @@ type RiverOptions struct {
 	// date greetings); when it dies another replica takes over.
 	PeriodicJobs []*river.PeriodicJob
 	// NotifyWorkers bounds notification jobs worked at once per replica;
-	// default 60 (most of them wait for a send slot).
+	// default 100. With Telegram's limits most of them wait for a send
+	// slot; with the global rate raised they are what keeps 1,000
+	// notifications a second going: River fetches for free workers at
+	// most every fetchCooldown, so the rate is at most the workers
+	// over a job's time plus that wait.
 	NotifyWorkers int
 	// SlowWorkers bounds the notification jobs of SlowQueue worked at once
 	// per replica (the managers' digests, which all fall due at once, and
@@ -44,6 +48,15 @@ type RiverOptions struct {
 	Logger *slog.Logger
 }
 
+// fetchCooldown is the least time between two fetches of each queue's
+// jobs (River's default is 100 ms). A fetch takes a job for every free
+// worker, so W workers fetched for at most every C work at most W / C
+// jobs a second however short the jobs: 40 workers and 50 ms could not
+// pass 800 notifications a second, and 680 was measured
+// (docs/PERFORMANCE.md, "Outbound"). A shorter cooldown means more and
+// smaller fetches only while jobs keep finishing.
+const fetchCooldown = 20 * time.Millisecond
+
 // NewRiver returns a River client on pool with crmbot's queues and
 // settings. Start it with Start(ctx). A notification due later is a
 // scheduled job: River's leader makes it available up to 5 s before it is
@@ -51,7 +64,7 @@ type RiverOptions struct {
 // worked once due; crmbot never writes River's tables itself.
 func NewRiver(pool *pgxpool.Pool, o RiverOptions) (*river.Client[pgx.Tx], error) {
 	if o.NotifyWorkers <= 0 {
-		o.NotifyWorkers = 60
+		o.NotifyWorkers = 100
 	}
 	if o.SlowWorkers <= 0 {
 		o.SlowWorkers = 2
@@ -77,7 +90,7 @@ func NewRiver(pool *pgxpool.Pool, o RiverOptions) (*river.Client[pgx.Tx], error)
 		},
 		Workers:              o.Workers,
 		PeriodicJobs:         o.PeriodicJobs,
-		FetchCooldown:        50 * time.Millisecond,
+		FetchCooldown:        fetchCooldown,
 		FetchPollInterval:    o.FetchPollInterval,
 		RescueStuckJobsAfter: o.RescueAfter,
 		JobTimeout:           time.Minute,

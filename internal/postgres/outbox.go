@@ -329,54 +329,10 @@ type SendRecord struct {
 	ProbeFloor int64
 }
 
-// BeginSend records that a notification is about to be sent and returns
-// the record as it stood before: found is false for a first attempt. A
-// record already final (sent, unreachable, failed, skipped) is left alone;
-// a 'sending' one means an earlier attempt's outcome is unknown.
-func (db *DB) BeginSend(ctx context.Context, dedupKey string, chatID int64, kind string) (prev SendRecord, found bool, err error) {
-	defer wrap(&err, "begin send")
-	var msg, floor *int64
-	var errText *string
-	err = db.q(ctx).QueryRow(ctx, `SELECT status, attempts, telegram_message_id, error, probe_floor FROM sends WHERE dedup_key = $1`, dedupKey).
-		Scan(&prev.Status, &prev.Attempts, &msg, &errText, &floor)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		_, err = db.q(ctx).Exec(ctx, `
-			INSERT INTO sends (dedup_key, chat_id, kind, status, attempts, sent_at, probe_floor)
-			VALUES ($1, $2, $3, 'sending', 1, $4, chat_message_floor($2))`,
-			dedupKey, chatID, kind, db.now())
-		return prev, false, err
-	case err != nil:
-		return prev, false, err
-	}
-	prev.DedupKey, prev.ChatID, prev.Kind = dedupKey, chatID, kind
-	if msg != nil {
-		prev.MessageID = *msg
-	}
-	if errText != nil {
-		prev.Error = *errText
-	}
-	if floor != nil {
-		prev.ProbeFloor = *floor
-	}
-	if prev.Status == "sending" {
-		_, err = db.q(ctx).Exec(ctx, `UPDATE sends SET attempts = attempts + 1 WHERE dedup_key = $1`, dedupKey)
-	}
-	return prev, true, err
-}
-
 // FinishSend records a notification's outcome (status sent, unreachable,
 // failed or skipped).
-func (db *DB) FinishSend(ctx context.Context, dedupKey string, chatID int64, kind, status string, messageID int64, cause string) (err error) {
-	defer wrap(&err, "finish send")
-	_, err = db.q(ctx).Exec(ctx, `
-		INSERT INTO sends (dedup_key, chat_id, kind, status, telegram_message_id, error, sent_at)
-		VALUES ($1, $2, $3, $4, nullif($5, 0), nullif($6, ''), $7)
-		ON CONFLICT (dedup_key) DO UPDATE
-		   SET status = excluded.status, telegram_message_id = excluded.telegram_message_id,
-		       error = excluded.error, sent_at = excluded.sent_at`,
-		dedupKey, chatID, kind, status, messageID, cause, db.now())
-	return err
+func (db *DB) FinishSend(ctx context.Context, dedupKey string, chatID int64, kind, status string, messageID int64, cause string) error {
+	return db.FinishSends(ctx, []SendOutcome{{DedupKey: dedupKey, ChatID: chatID, Kind: kind, Status: status, MessageID: messageID, Cause: cause}})
 }
 
 // AbandonSend forgets a 'sending' record after an attempt that surely did
