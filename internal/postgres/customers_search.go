@@ -51,7 +51,7 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 		"text": text, "like": likeEscape(text), "compact": compact, "compact_like": likeEscape(compact),
 		"word_re": wordStartRegexp(compact), "start_re": textStartRegexp(text), "digits": digits,
 		"role": string(viewer.Role), "viewer": viewer.ID, "team": viewer.TeamID,
-		"typo_below": typoBelow, "typo_scan_below": typoScanBelow, "limit": limit, "offset": offset,
+		"typo_below": typoBelow, "typo_scan_below": typoScanBelow, "below": scanVisibleBelow, "limit": limit, "offset": offset,
 	}
 	sql := textSearchSQL
 	switch {
@@ -73,7 +73,7 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 		case len(cs) == 0:
 			// No row says how many were seen: count them.
 			if err := db.q(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers c
-				WHERE c.deleted_at IS NULL AND `+visibleCond+` LIMIT `+scanVisibleLimit+`) v`, args).Scan(&seen); err != nil {
+				WHERE c.deleted_at IS NULL AND `+visibleCond+` LIMIT @below) v`, args).Scan(&seen); err != nil {
 				return nil, 0, err
 			}
 		}
@@ -122,13 +122,6 @@ const shortBelow = 3
 // scanVisibleBelow is how many customers a rep or a manager may see at
 // most for their search to look among those alone (visibleTextSearchSQL).
 const scanVisibleBelow = 2000
-
-// scanVisibleLimit is scanVisibleBelow written into the SQL: a LIMIT the
-// planner knows. With a parameter there, a generic plan reckons on a
-// tenth of the rows and prefers a sequential scan that could stop early,
-// but a rep's hundred customers are spread over the whole table (the
-// count main ran before each search took 115 ms so, on 30,000 customers).
-const scanVisibleLimit = "2000"
 
 // typoScanBelow is how many customers a rep or a manager may see at most
 // for the typo step to compare each of them with the query; with more
@@ -235,7 +228,7 @@ const (
 	visibleTextSearchSQL = `WITH visible AS MATERIALIZED (
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, c.name_compact, c.company_norm, c.company_compact
 		FROM customers c WHERE c.deleted_at IS NULL AND ` + visibleCond + `
-		LIMIT ` + scanVisibleLimit + `
+		LIMIT @below
 	), seen AS MATERIALIZED (
 		SELECT count(*) AS n FROM visible
 	), matched AS MATERIALIZED (
@@ -254,7 +247,7 @@ const (
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm,
 			word_similarity(@text, c.name_norm || ' ' || coalesce(c.company_norm, '')) AS rank
 		FROM customers c
-		WHERE (SELECT n FROM seen) >= @typo_scan_below AND (SELECT n FROM seen) < ` + scanVisibleLimit + `
+		WHERE (SELECT n FROM seen) >= @typo_scan_below AND (SELECT n FROM seen) < @below
 			AND (SELECT count(*) FROM (SELECT FROM matched LIMIT @typo_below) few) < @typo_below
 			AND @text <% (c.name_norm || ' ' || coalesce(c.company_norm, ''))
 			AND c.deleted_at IS NULL AND c.id NOT IN (SELECT id FROM matched) AND ` + visibleCond + `
