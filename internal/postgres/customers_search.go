@@ -46,13 +46,6 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 	if !viewer.Active {
 		return nil, 0, nil
 	}
-	compact := textnorm.Compact(text)
-	args := pgx.NamedArgs{
-		"text": text, "like": likeEscape(text), "compact": compact, "compact_like": likeEscape(compact),
-		"word_re": wordStartRegexp(compact), "start_re": textStartRegexp(text), "digits": digits,
-		"role": string(viewer.Role), "viewer": viewer.ID, "team": viewer.TeamID,
-		"typo_below": typoBelow, "typo_scan_below": typoScanBelow, "below": scanVisibleBelow, "limit": limit, "offset": offset,
-	}
 	sql := textSearchSQL
 	switch {
 	case digits != "":
@@ -62,29 +55,31 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 		// team's too. When those are few (the usual case: a hundred or so
 		// for a rep, a thousand for a team of ten), matching among them is
 		// far cheaper than a trigram match over every customer of the
-		// company narrowed down afterwards. The search among them says how
-		// many it read; when that reaches scanVisibleBelow (a large pool)
-		// the indexed search answers instead.
-		var seen int
-		cs, total, seen, err = db.searchVisible(ctx, args)
-		switch {
-		case err != nil:
+		// company narrowed down afterwards; a large pool takes the indexed
+		// path.
+		var n int
+		if err := db.q(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers c
+			WHERE c.deleted_at IS NULL AND `+visibleCond+` LIMIT @below) v`,
+			pgx.NamedArgs{"viewer": viewer.ID, "role": string(viewer.Role), "team": viewer.TeamID, "below": scanVisibleBelow}).Scan(&n); err != nil {
 			return nil, 0, err
-		case len(cs) == 0:
-			// No row says how many were seen: count them.
-			if err := db.q(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM customers c
-				WHERE c.deleted_at IS NULL AND `+visibleCond+` LIMIT @below) v`, args).Scan(&seen); err != nil {
-				return nil, 0, err
-			}
 		}
-		if seen < scanVisibleBelow {
-			return cs, total, nil
+		switch {
+		case n < typoScanBelow:
+			sql = visibleTextSearchSQL
+		case n < scanVisibleBelow:
+			sql = visibleIndexedTyposSQL
 		}
 	}
 	if sql == textSearchSQL && utf8.RuneCountInString(text) < shortBelow {
 		sql = shortTextSearchSQL
 	}
-	rows, err := db.q(ctx).Query(ctx, sql, args)
+	compact := textnorm.Compact(text)
+	rows, err := db.q(ctx).Query(ctx, sql, pgx.NamedArgs{
+		"text": text, "like": likeEscape(text), "compact": compact, "compact_like": likeEscape(compact),
+		"word_re": wordStartRegexp(compact), "start_re": textStartRegexp(text), "digits": digits,
+		"role": string(viewer.Role), "viewer": viewer.ID, "team": viewer.TeamID,
+		"typo_below": typoBelow, "limit": limit, "offset": offset,
+	})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -92,20 +87,6 @@ func (db *DB) SearchCustomers(ctx context.Context, viewer crm.Staff, query strin
 		return scanCustomer(row, &total)
 	})
 	return cs, total, err
-}
-
-// searchVisible runs visibleTextSearchSQL: the page, the total, and how
-// many customers the viewer may see (up to scanVisibleBelow: at that, the
-// page is not the answer).
-func (db *DB) searchVisible(ctx context.Context, args pgx.NamedArgs) (cs []crm.Customer, total, seen int, err error) {
-	rows, err := db.q(ctx).Query(ctx, visibleTextSearchSQL, args)
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	cs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Customer, error) {
-		return scanCustomer(row, &total, &seen)
-	})
-	return cs, total, seen, err
 }
 
 // typoBelow is how few customers a query must match as typed (spaces
@@ -165,7 +146,7 @@ const (
 			AND c.deleted_at IS NULL AND c.id NOT IN (SELECT id FROM matched)
 	), hits AS (
 		SELECT * FROM matched UNION ALL SELECT * FROM alike`
-	searchPageHead = `
+	searchPage = `
 	), page AS (
 		SELECT * FROM (
 			SELECT h.*, h.owner_id IS NOT DISTINCT FROM @viewer AS own, count(*) OVER () AS total
@@ -176,11 +157,9 @@ const (
 		ORDER BY rank DESC, own DESC, last_contact_at DESC NULLS LAST, name_norm, id
 		LIMIT @limit OFFSET @offset
 	)
-	SELECT ` + customerColumns + `, page.total`
-	searchPageTail = ` FROM page JOIN customers c ON c.id = page.id
+	SELECT ` + customerColumns + `, page.total FROM page JOIN customers c ON c.id = page.id
 		LEFT JOIN staff o ON o.id = c.owner_id
 	ORDER BY page.rank DESC, page.own DESC, page.last_contact_at DESC NULLS LAST, page.name_norm, page.id`
-	searchPage = searchPageHead + searchPageTail
 
 	// textRank ranks a text match: the tiers of SearchCustomers' doc, the
 	// compact ones (spaces ignored) below every match as spaced. Whatever
@@ -213,46 +192,47 @@ const (
 	shortMatch         = `(c.name_norm || ' ' || coalesce(c.company_norm, '')) ~ @start_re`
 	shortTextSearchSQL = searchMatched + textRank + searchFrom + shortMatch + searchAlike + searchPage
 
-	// visibleTextSearchSQL is textSearchSQL for a rep or a manager, among
-	// the customers they may see: those are read once (the owner index,
-	// at most scanVisibleBelow of them, counted in seen), with the columns
-	// compared carried in visible (joined back to customers, the planner,
-	// not knowing how many owners the array holds, hashed a trigram match
-	// over every customer), and matched there. The typo step (alike)
-	// compares each of them with the query when they are fewer than
-	// typoScanBelow, and goes through the trigram index over every
-	// customer, narrowed to theirs, when they are more; when seen reaches
-	// scanVisibleBelow neither runs, and SearchCustomers asks
-	// textSearchSQL instead. The InitPlans on seen decide at run time, so
-	// a search needs no count beforehand.
-	visibleTextSearchSQL = `WITH visible AS MATERIALIZED (
+	// visibleMatchedSQL is the start the two searches among the visible
+	// customers share: those the viewer may see, then those of them the
+	// text matches; each goes on with its own typo step (alike).
+	visibleMatchedSQL = `WITH visible AS MATERIALIZED (
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, c.name_compact, c.company_norm, c.company_compact
 		FROM customers c WHERE c.deleted_at IS NULL AND ` + visibleCond + `
-		LIMIT @below
-	), seen AS MATERIALIZED (
-		SELECT count(*) AS n FROM visible
 	), matched AS MATERIALIZED (
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm, ` + textRank + ` AS rank
 		FROM visible c
 		WHERE ` + textMatch + `
-	), alike AS (
+	), alike AS (`
+
+	// visibleTextSearchSQL is textSearchSQL for a rep or a manager who may
+	// see fewer than scanVisibleBelow customers: matched and alike are
+	// found among those (the owner index, then each row compared, with
+	// the columns compared carried in visible: joined back to customers,
+	// the planner, not knowing how many owners the array holds, hashed a
+	// trigram match over every customer), not through the trigram indexes
+	// over every customer of the company.
+	visibleTextSearchSQL = visibleMatchedSQL + `
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm,
 			word_similarity(@text, c.name_norm || ' ' || coalesce(c.company_norm, '')) AS rank
 		FROM visible c
-		WHERE (SELECT n FROM seen) < @typo_scan_below
-			AND (SELECT count(*) FROM (SELECT FROM matched LIMIT @typo_below) few) < @typo_below
+		WHERE (SELECT count(*) FROM (SELECT FROM matched LIMIT @typo_below) few) < @typo_below
 			AND @text <% (c.name_norm || ' ' || coalesce(c.company_norm, ''))
 			AND c.id NOT IN (SELECT id FROM matched)
-		UNION ALL
+	), hits AS (
+		SELECT * FROM matched UNION ALL SELECT * FROM alike` + searchPage
+
+	// visibleIndexedTyposSQL is visibleTextSearchSQL with the typo step of
+	// textSearchSQL (the trigram index over every customer) narrowed to
+	// what the viewer may see, for a viewer who sees typoScanBelow or more.
+	visibleIndexedTyposSQL = visibleMatchedSQL + `
 		SELECT c.id, c.owner_id, c.last_contact_at, c.name_norm,
 			word_similarity(@text, c.name_norm || ' ' || coalesce(c.company_norm, '')) AS rank
 		FROM customers c
-		WHERE (SELECT n FROM seen) >= @typo_scan_below AND (SELECT n FROM seen) < @below
-			AND (SELECT count(*) FROM (SELECT FROM matched LIMIT @typo_below) few) < @typo_below
+		WHERE (SELECT count(*) FROM (SELECT FROM matched LIMIT @typo_below) few) < @typo_below
 			AND @text <% (c.name_norm || ' ' || coalesce(c.company_norm, ''))
 			AND c.deleted_at IS NULL AND c.id NOT IN (SELECT id FROM matched) AND ` + visibleCond + `
 	), hits AS (
-		SELECT * FROM matched UNION ALL SELECT * FROM alike` + searchPageHead + `, (SELECT n FROM seen)` + searchPageTail
+		SELECT * FROM matched UNION ALL SELECT * FROM alike` + searchPage
 
 	// phoneSearchSQL finds the phones through their trigram index and
 	// ranks a customer by how early in a number the digits come. The
