@@ -13,10 +13,10 @@ import (
 
 const stageColumns = `id, template, key, position, kind, name_en, name_fa, name_ar, archived`
 
-func scanStage(row pgx.Row, extra ...any) (crm.Stage, error) {
+func scanStage(row pgx.Row) (crm.Stage, error) {
 	var s crm.Stage
 	var kind, en, fa, ar string
-	err := row.Scan(append([]any{&s.ID, &s.Template, &s.Key, &s.Position, &kind, &en, &fa, &ar, &s.Archived}, extra...)...)
+	err := row.Scan(&s.ID, &s.Template, &s.Key, &s.Position, &kind, &en, &fa, &ar, &s.Archived)
 	s.Kind = crm.StageKind(kind)
 	s.Names = map[string]string{"en": en, "fa": fa, "ar": ar}
 	return s, err

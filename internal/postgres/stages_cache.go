@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"sync"
 	"time"
@@ -94,32 +93,23 @@ func (db *DB) pipelineSnap(ctx context.Context) (*pipelineSnapshot, error) {
 	return snap, nil
 }
 
-// loadPipeline reads every stage and the active pipeline in one statement.
+// loadPipeline reads every stage and the active pipeline (once every ttl:
+// two statements are cheap at that rate).
 func loadPipeline(ctx context.Context, q Querier) (*pipelineSnapshot, error) {
-	rows, err := q.Query(ctx, `SELECT `+stageColumns+`, (SELECT value FROM settings WHERE key = 'pipeline')
-		FROM stages ORDER BY template, position, id`)
+	rows, err := q.Query(ctx, `SELECT `+stageColumns+` FROM stages ORDER BY template, position, id`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	snap := &pipelineSnapshot{byID: map[int64]crm.Stage{}, byTemplate: map[string][]crm.Stage{}, active: crm.TemplateLadder}
-	var active []byte
-	for rows.Next() {
-		s, err := scanStage(rows, &active)
-		if err != nil {
-			return nil, err
-		}
+	snap := &pipelineSnapshot{byID: map[int64]crm.Stage{}, byTemplate: map[string][]crm.Stage{}}
+	ss, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Stage, error) { return scanStage(row) })
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
 		snap.byID[s.ID] = s
 		snap.byTemplate[s.Template] = append(snap.byTemplate[s.Template], s)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if active != nil {
-		snap.active = pipelineTemplate(active)
-	} else if err := q.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'pipeline'`).Scan(&active); err == nil {
-		snap.active = pipelineTemplate(active) // no stage at all
-	} else if !errors.Is(err, pgx.ErrNoRows) {
+	if snap.active, err = activePipeline(ctx, q); err != nil {
 		return nil, err
 	}
 	return snap, nil
