@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,10 +22,11 @@ type OutboxStore interface {
 	InsertOutboxClaimed(ctx context.Context, chatID int64, method string, payload []byte, lease time.Duration) (postgres.OutboxRow, bool, error)
 	ClaimOutbox(ctx context.Context, chatID int64, lease time.Duration) (postgres.OutboxRow, postgres.OutboxClaim, time.Time, error)
 	MarkOutboxSent(ctx context.Context, id, messageID int64) error
-	// MarkOutboxSentMore is MarkOutboxSent, reporting whether the chat has
-	// another open reply; a positive push also pushes the chat's shared
-	// spacing to push after now (Sent.ChatPush).
-	MarkOutboxSentMore(ctx context.Context, id, messageID int64, push time.Duration) (bool, error)
+	// MarkOutboxSentMany is MarkOutboxSent for replies of different chats
+	// in one statement, reporting for each whether its chat has another
+	// open reply; a positive push also pushes the chat's shared spacing to
+	// push after now (Sent.ChatPush).
+	MarkOutboxSentMany(ctx context.Context, marks []postgres.SentMark) ([]bool, error)
 	MarkOutboxRetry(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxAmbiguous(ctx context.Context, id int64, cause string, next time.Time) error
 	MarkOutboxFinal(ctx context.Context, id int64, status, cause string) error
@@ -134,8 +136,19 @@ type Outbox struct {
 	wg      sync.WaitGroup
 	ctx     context.Context // Run's context, for flushes it starts
 
+	marks *batcher[postgres.SentMark, bool] // the replies sent, recorded together
+
 	refused atomic.Int64 // replies Telegram refused
 }
+
+// The outbox's marks of replies sent: at most markBatchMax a statement,
+// markBatchFlights statements at once. Each reply sent is recorded in its
+// own commit at rest; under load those that finish while a statement runs
+// share the next one.
+const (
+	markBatchMax     = 200
+	markBatchFlights = 2
+)
 
 // NewOutbox returns an outbox that sends through sender.
 func NewOutbox(store OutboxStore, sender *Sender, opts OutboxOptions) *Outbox {
@@ -148,6 +161,16 @@ func NewOutbox(store OutboxStore, sender *Sender, opts OutboxOptions) *Outbox {
 		sem:   make(chan struct{}, opts.Concurrency),
 		dirty: map[int64]bool{}, running: map[int64]bool{}, again: map[int64]bool{},
 		rows: map[int64]bool{}, answers: map[int64][]answer{}, claimed: map[int64][]claimedRow{},
+		marks: &batcher[postgres.SentMark, bool]{
+			run: func(ctx context.Context, marks []postgres.SentMark) ([]bool, []error) {
+				more, err := store.MarkOutboxSentMany(ctx, marks)
+				return more, repeatErr(err, len(marks))
+			},
+			// A chat's marks never share a statement (each one's "more"
+			// must see the other's row as it was).
+			key: func(m postgres.SentMark) string { return strconv.FormatInt(m.ChatID, 10) },
+			max: markBatchMax, flights: markBatchFlights,
+		},
 	}
 }
 
@@ -511,7 +534,7 @@ func (o *Outbox) deliver(ctx context.Context, rowp *postgres.OutboxRow, since ti
 		if o.opts.OnSent != nil && !row.CreatedAt.IsZero() {
 			o.opts.OnSent(o.store.Now().Sub(row.CreatedAt))
 		}
-		rowp.More, err = o.store.MarkOutboxSentMore(context.WithoutCancel(ctx), row.ID, sent.MessageID, sent.ChatPush)
+		rowp.More, err = o.marks.do(context.WithoutCancel(ctx), postgres.SentMark{ID: row.ID, ChatID: row.ChatID, MessageID: sent.MessageID, Push: sent.ChatPush})
 		return true, err
 	case ctx.Err() != nil:
 		// Shutting down mid-call: the outcome is unknown; leave the row

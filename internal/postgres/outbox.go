@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -191,20 +190,68 @@ func (db *DB) MarkOutboxSent(ctx context.Context, id, messageID int64) (err erro
 // statement pushes the chat's shared spacing to push after now, as
 // delivery_chat_sent does, by the database's clock as every booking.
 func (db *DB) MarkOutboxSentMore(ctx context.Context, id, messageID int64, push time.Duration) (more bool, err error) {
-	defer wrap(&err, "mark reply sent")
-	err = db.q(ctx).QueryRow(ctx, `
-		WITH paced AS (
-			UPDATE chat_pacing SET next_at = greatest(next_at, clock_timestamp() + make_interval(secs => $4))
-			 WHERE $4::float8 > 0 AND chat_id = (SELECT chat_id FROM outbox WHERE id = $1))
-		UPDATE outbox o SET status = 'sent', message_id = nullif($2::bigint, 0), sent_at = $3, lease_until = NULL, last_error = NULL,
-		 payload = payload - 'file' WHERE id = $1
-		RETURNING EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id AND x.status IN ('pending', 'sending') AND x.id <> o.id)`,
-		id, messageID, db.now(), push.Seconds()).Scan(&more)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
+	mores, err := db.MarkOutboxSentMany(ctx, []SentMark{{ID: id, MessageID: messageID, Push: push}})
+	if err != nil {
+		return false, err
 	}
-	return more, err
+	return mores[0], nil
 }
+
+// SentMark is a reply Telegram accepted (MarkOutboxSentMany): its outbox
+// id, its chat (which batches go by; the statement reads the chat from
+// the row), the message's id (0 for a call that makes none) and the
+// chat's spacing push (MarkOutboxSentMore).
+type SentMark struct {
+	ID, ChatID, MessageID int64
+	Push                  time.Duration
+}
+
+// MarkOutboxSentMany is MarkOutboxSentMore for several replies in one
+// statement (and one commit): more[i] says whether marks[i]'s chat has
+// another open reply. The replies must be of different chats (the
+// senders' group commit never batches two of one chat; a chat's replies
+// go one after another anyway), or one's "more" would count the other. A
+// reply no longer in the outbox reports false.
+func (db *DB) MarkOutboxSentMany(ctx context.Context, marks []SentMark) (more []bool, err error) {
+	defer wrap(&err, "mark replies sent")
+	ids, msgs, pushes := make([]int64, len(marks)), make([]int64, len(marks)), make([]float64, len(marks))
+	for i, m := range marks {
+		ids[i], msgs[i], pushes[i] = m.ID, m.MessageID, m.Push.Seconds()
+	}
+	rows, err := db.q(ctx).Query(ctx, markSentSQL, ids, msgs, pushes, db.now())
+	if err != nil {
+		return nil, err
+	}
+	found := make(map[int64]bool, len(marks))
+	var id int64
+	var m bool
+	if _, err := pgx.ForEachRow(rows, []any{&id, &m}, func() error { found[id] = m; return nil }); err != nil {
+		return nil, err
+	}
+	more = make([]bool, len(marks))
+	for i, mk := range marks {
+		more[i] = found[mk.ID]
+	}
+	return more, nil
+}
+
+// markSentSQL is MarkOutboxSentMany's statement. Two batches never share
+// a chat (a chat is flushed by one sender at a time), so they never wait
+// for each other's spacing rows.
+const markSentSQL = `
+	WITH m AS (
+		SELECT m.id, m.message_id, m.push, o.chat_id
+		  FROM unnest($1::bigint[], $2::bigint[], $3::float8[]) AS m(id, message_id, push)
+		  JOIN outbox o ON o.id = m.id
+	), paced AS (
+		UPDATE chat_pacing p SET next_at = greatest(p.next_at, clock_timestamp() + make_interval(secs => m.push))
+		  FROM (SELECT chat_id, max(push) AS push FROM m WHERE push > 0 GROUP BY chat_id) m
+		 WHERE p.chat_id = m.chat_id
+	)
+	UPDATE outbox o SET status = 'sent', message_id = nullif(m.message_id, 0), sent_at = $4, lease_until = NULL, last_error = NULL,
+	       payload = payload - 'file'
+	  FROM m WHERE o.id = m.id
+	RETURNING o.id, EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id AND x.status IN ('pending', 'sending') AND x.id <> o.id)`
 
 // MarkOutboxRetry puts a reply back in line after an attempt that surely
 // did not reach Telegram; it is tried again at next.

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -164,5 +165,64 @@ func TestClaimsSayUnreachable(t *testing.T) {
 	}
 	if row, res, _, err := db.ClaimOutbox(ctx, chat, time.Minute); err != nil || res != postgres.OutboxClaimed || row.Unreachable {
 		t.Fatalf("claim after the mark was cleared: %+v %v %v, want claimed and reachable", row, res, err)
+	}
+}
+
+// Replies of several chats marked sent in one statement each say whether
+// their own chat has more, record their message ids, and push only the
+// spacing of the chats whose send waited.
+func TestMarkOutboxSentManyTellsEachChat(t *testing.T) {
+	t.Parallel()
+	db := postgres.New(pgtest.DB(t))
+	ctx := context.Background()
+	const busy, lone = 46, 47
+	var heads []postgres.OutboxRow
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		for _, chat := range []int64{busy, busy, lone} {
+			row, claimed, err := db.InsertOutboxClaimed(ctx, chat, "sendMessage", []byte(`{"method":"sendMessage"}`), time.Hour)
+			if err != nil {
+				return err
+			}
+			if claimed {
+				heads = append(heads, row)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(heads) != 2 {
+		t.Fatalf("queued: heads %d, err %v; want a head in each chat", len(heads), err)
+	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO chat_pacing (chat_id, next_at) VALUES ($1, '-infinity'), ($2, '-infinity')`, busy, lone); err != nil {
+		t.Fatal(err)
+	}
+	more, err := db.MarkOutboxSentMany(ctx, []postgres.SentMark{
+		{ID: heads[0].ID, ChatID: busy, MessageID: 700, Push: 30 * time.Second},
+		{ID: heads[1].ID, ChatID: lone, MessageID: 701},
+		{ID: 1 << 40, ChatID: 48, MessageID: 702}, // no such reply
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, false, false}; !slices.Equal(more, want) {
+		t.Errorf("more = %v, want %v (the busy chat has its second reply open)", more, want)
+	}
+	for i, want := range []int64{700, 701} {
+		var status string
+		var msg int64
+		if err := db.Pool.QueryRow(ctx, `SELECT status, message_id FROM outbox WHERE id = $1`, heads[i].ID).Scan(&status, &msg); err != nil {
+			t.Fatal(err)
+		}
+		if status != "sent" || msg != want {
+			t.Errorf("reply %d: %s with message %d, want sent with %d", i, status, msg, want)
+		}
+	}
+	var pushed, untouched bool
+	if err := db.Pool.QueryRow(ctx, `SELECT
+		(SELECT next_at > clock_timestamp() + interval '20 seconds' FROM chat_pacing WHERE chat_id = $1),
+		(SELECT next_at = '-infinity' FROM chat_pacing WHERE chat_id = $2)`, busy, lone).Scan(&pushed, &untouched); err != nil {
+		t.Fatal(err)
+	}
+	if !pushed || !untouched {
+		t.Errorf("spacing: busy chat pushed %v, lone chat untouched %v; want both", pushed, untouched)
 	}
 }
