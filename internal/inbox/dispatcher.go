@@ -288,9 +288,9 @@ func (d *Dispatcher) once(ctx context.Context) (txResult, error) {
 // recorded without a call.
 func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult, error) {
 	var (
-		chats   []postgres.InboxChat
-		b       batch
-		waiting bool // due chats were left that nobody here holds
+		chats []postgres.InboxChat
+		b     batch
+		spare int64 // due chats left that nobody here held, at the claim
 	)
 	limit := d.claimSize()
 	err := d.store.InTx(ctx, func(ctx context.Context) error {
@@ -306,8 +306,13 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 		if len(chats) == 0 {
 			return nil
 		}
-		waiting = int64(due) > d.held.Add(int64(len(chats)))
+		spare = int64(due) - d.held.Add(int64(len(chats)))
 		defer d.held.Add(-int64(len(chats)))
+		if spare > 0 {
+			// Another worker takes the chats left while this one works,
+			// rather than after this commit.
+			d.Wake()
+		}
 		b, err = d.process(ctx, chats, known)
 		if err != nil {
 			return err
@@ -335,13 +340,12 @@ func (d *Dispatcher) runTx(ctx context.Context, known map[int64]error) (txResult
 		}
 		r.more = true
 	} else {
-		r.more = b.leftover || len(b.again) > 0
-		if len(chats) == limit && waiting {
-			// More chats are due: bring one more worker in, so a burst
-			// fans out without every commit waking all.
-			r.more = true
-			d.Wake()
-		}
+		// More chats were left than the worker woken for them takes (a
+		// claim as large as this one): a backlog, which this worker goes on
+		// with at once. A
+		// worker that went on whenever a chat was left (the woken one taking
+		// it too) made one claim in three find nothing at 500 updates/s.
+		r.more = b.leftover || len(b.again) > 0 || (len(chats) == limit && spare > int64(limit))
 		if d.opts.AfterCommit != nil {
 			for _, c := range chats {
 				d.opts.AfterCommit(ctx, c.ChatID)
